@@ -1,0 +1,1 @@
+namespace StatefulSpot.Emulator; public static class Program { public static void Main() { } }

@@ -1,0 +1,1 @@
+namespace StatefulSpot.Silo; public static class Program { public static void Main() { } }
