@@ -1,0 +1,27 @@
+using Orleans.Concurrency;
+
+namespace StatefulSpot.Grains.Interfaces;
+
+/// <summary>One managed instance, keyed by its id (smi-xxxxxxxx). Owns the spec, the status machine and the saga.</summary>
+[Alias("statefulspot.IManagedInstanceGrain")]
+public interface IManagedInstanceGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Validates the spec and starts creating the instance. Repeating the call with the same spec returns
+    /// the current view; a different spec for an existing id is rejected.
+    /// </summary>
+    [Alias("create")]
+    Task<ManagedInstanceView> CreateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>The current view; throws <see cref="ManagedInstanceNotFoundException"/> for an unknown id.</summary>
+    [Alias("get"), ReadOnly, AlwaysInterleave]
+    Task<ManagedInstanceView> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>An EC2 signal about one of this managed instance's EC2 instances. Idempotent.</summary>
+    [Alias("accept-notice")]
+    Task AcceptNoticeAsync(Ec2Event notice, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes sure an unfinished operation is being driven (used by the sweep after a restart).</summary>
+    [Alias("wake")]
+    Task WakeAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,38 @@
+using Orleans.Concurrency;
+
+namespace StatefulSpot.Grains.Interfaces;
+
+/// <summary>
+/// One persisted EBS volume of a managed instance, keyed <c>smi-…/&lt;device&gt;</c>. Every EC2 call on the
+/// volume goes through this grain, one at a time.
+/// </summary>
+[Alias("statefulspot.IVolumeGrain")]
+public interface IVolumeGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the volume once (idempotent through a client token) and returns it.</summary>
+    [Alias("ensure-created")]
+    Task<VolumeView> EnsureCreatedAsync(VolumeRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Attaches the volume to the instance at its device name unless it already is.</summary>
+    [Alias("attach")]
+    Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the volume's current state from EC2.</summary>
+    [Alias("refresh")]
+    Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default);
+
+    [Alias("get"), ReadOnly, AlwaysInterleave]
+    Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default);
+}
+
+[GenerateSerializer, Immutable, Alias("statefulspot.volume-request")]
+public sealed record VolumeRequest
+{
+    [Id(0)] public required string AvailabilityZone { get; init; }
+    [Id(1)] public required int SizeGiB { get; init; }
+    [Id(2)] public required string VolumeType { get; init; }
+
+    /// <summary>EC2 ClientToken: the same token never creates twice.</summary>
+    [Id(3)] public required string ClientToken { get; init; }
+    [Id(4)] public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}

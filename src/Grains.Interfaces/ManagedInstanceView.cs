@@ -1,0 +1,103 @@
+namespace StatefulSpot.Grains.Interfaces;
+
+public enum ManagedInstanceStatus
+{
+    Creating = 1,
+    Active = 2,
+    Recycling = 3,
+    Error = 9,
+}
+
+/// <summary>A read-only picture of one managed instance, as a client sees it.</summary>
+[GenerateSerializer, Immutable, Alias("statefulspot.managed-instance-view")]
+public sealed record ManagedInstanceView
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required ManagedInstanceSpec Spec { get; init; }
+    [Id(2)] public required ManagedInstanceStatus Status { get; init; }
+
+    /// <summary>Increases by one with every replacement of the EC2 instance.</summary>
+    [Id(3)] public required int Generation { get; init; }
+    [Id(4)] public string? InstanceId { get; init; }
+    [Id(5)] public string? PrivateIp { get; init; }
+    [Id(6)] public string? NetworkInterfaceId { get; init; }
+    [Id(7)] public string? AvailabilityZone { get; init; }
+    [Id(8)] public IReadOnlyList<VolumeView> Volumes { get; init; } = [];
+
+    /// <summary>The step that failed and the EC2 error, when <see cref="Status"/> is Error.</summary>
+    [Id(9)] public string? LastError { get; init; }
+
+    /// <summary>The running operation's step, if any.</summary>
+    [Id(10)] public string? CurrentStep { get; init; }
+
+    /// <summary>Finished operations, newest last, bounded.</summary>
+    [Id(11)] public IReadOnlyList<OperationRecord> History { get; init; } = [];
+}
+
+[GenerateSerializer, Immutable, Alias("statefulspot.volume-view")]
+public sealed record VolumeView
+{
+    [Id(0)] public required string DeviceName { get; init; }
+    [Id(1)] public string? VolumeId { get; init; }
+    [Id(2)] public string? AvailabilityZone { get; init; }
+
+    /// <summary>EC2 volume state: creating, available, in-use…</summary>
+    [Id(3)] public string? State { get; init; }
+    [Id(4)] public string? AttachedInstanceId { get; init; }
+
+    /// <summary>EC2 attachment state: attaching, attached, detaching…</summary>
+    [Id(5)] public string? AttachmentState { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("statefulspot.network-interface-view")]
+public sealed record NetworkInterfaceView
+{
+    [Id(0)] public required string NetworkInterfaceId { get; init; }
+    [Id(1)] public required string SubnetId { get; init; }
+    [Id(2)] public required string AvailabilityZone { get; init; }
+    [Id(3)] public required string PrivateIp { get; init; }
+
+    /// <summary>EC2 status: pending, available, in-use.</summary>
+    [Id(4)] public required string Status { get; init; }
+    [Id(5)] public string? AttachedInstanceId { get; init; }
+}
+
+public enum OperationKind
+{
+    Create = 1,
+    Recycle = 2,
+}
+
+public enum OperationTrigger
+{
+    User = 1,
+    SpotInterruption = 2,
+    InstanceStateChange = 3,
+    ScheduledChange = 4,
+    CapacityReservationInterruption = 5,
+}
+
+/// <summary>The timeline of one finished (or failed) operation.</summary>
+[GenerateSerializer, Immutable, Alias("statefulspot.operation-record")]
+public sealed record OperationRecord
+{
+    [Id(0)] public required OperationKind Kind { get; init; }
+    [Id(1)] public required OperationTrigger Trigger { get; init; }
+    [Id(2)] public required int Generation { get; init; }
+    [Id(3)] public required DateTimeOffset StartedAt { get; init; }
+    [Id(4)] public DateTimeOffset? FinishedAt { get; init; }
+    [Id(5)] public string? OldInstanceId { get; init; }
+    [Id(6)] public string? NewInstanceId { get; init; }
+
+    /// <summary>Time of the EC2 notice that started a recovery (its EventBridge time).</summary>
+    [Id(7)] public DateTimeOffset? NoticeAt { get; init; }
+    [Id(8)] public DateTimeOffset? OldTerminatedAt { get; init; }
+    [Id(9)] public DateTimeOffset? ReplacementLaunchedAt { get; init; }
+    [Id(10)] public DateTimeOffset? ReplacementRunningAt { get; init; }
+    [Id(11)] public DateTimeOffset? VolumesAttachedAt { get; init; }
+
+    /// <summary>Old instance terminated until every volume is attached to the replacement.</summary>
+    [Id(12)] public TimeSpan? Downtime { get; init; }
+    [Id(13)] public string? Error { get; init; }
+    [Id(14)] public string? NoticeId { get; init; }
+}

@@ -1,0 +1,35 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+
+namespace StatefulSpot.Grains.Ec2;
+
+/// <summary><see cref="IEc2Api"/> over the real SDK client (which points at AWS or at the emulator).</summary>
+public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
+{
+    public Task<RunInstancesResponse> RunInstancesAsync(RunInstancesRequest request, CancellationToken cancellationToken) =>
+        ec2.RunInstancesAsync(request, cancellationToken);
+
+    public Task<DescribeInstancesResponse> DescribeInstancesAsync(DescribeInstancesRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeInstancesAsync(request, cancellationToken);
+
+    public Task<TerminateInstancesResponse> TerminateInstancesAsync(TerminateInstancesRequest request, CancellationToken cancellationToken) =>
+        ec2.TerminateInstancesAsync(request, cancellationToken);
+
+    public Task<CreateVolumeResponse> CreateVolumeAsync(CreateVolumeRequest request, CancellationToken cancellationToken) =>
+        ec2.CreateVolumeAsync(request, cancellationToken);
+
+    public Task<DescribeVolumesResponse> DescribeVolumesAsync(DescribeVolumesRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeVolumesAsync(request, cancellationToken);
+
+    public Task<AttachVolumeResponse> AttachVolumeAsync(AttachVolumeRequest request, CancellationToken cancellationToken) =>
+        ec2.AttachVolumeAsync(request, cancellationToken);
+
+    public Task<CreateNetworkInterfaceResponse> CreateNetworkInterfaceAsync(CreateNetworkInterfaceRequest request, CancellationToken cancellationToken) =>
+        ec2.CreateNetworkInterfaceAsync(request, cancellationToken);
+
+    public Task<DescribeNetworkInterfacesResponse> DescribeNetworkInterfacesAsync(DescribeNetworkInterfacesRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeNetworkInterfacesAsync(request, cancellationToken);
+
+    public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeSubnetsAsync(request, cancellationToken);
+}

@@ -1,0 +1,51 @@
+using Amazon.EC2;
+
+namespace StatefulSpot.Grains.Ec2;
+
+public enum Ec2ErrorKind
+{
+    /// <summary>Anything not classified below; treated as retryable a bounded number of times.</summary>
+    Other = 0,
+    NotFound = 1,
+    Throttled = 2,
+    InsufficientCapacity = 3,
+    IncorrectState = 4,
+    InUse = 5,
+    InvalidRequest = 6,
+    ServerError = 7,
+}
+
+/// <summary>Maps EC2 error codes to the few kinds the saga decides on.</summary>
+public static class Ec2Errors
+{
+    public static Ec2ErrorKind Classify(Exception exception) => exception switch
+    {
+        AmazonEC2Exception ec2 => ClassifyCode(ec2.ErrorCode, (int)ec2.StatusCode),
+        HttpRequestException or TimeoutException or IOException => Ec2ErrorKind.ServerError,
+        _ => Ec2ErrorKind.Other,
+    };
+
+    public static Ec2ErrorKind ClassifyCode(string? code, int httpStatus = 0) => code switch
+    {
+        null or "" => httpStatus >= 500 ? Ec2ErrorKind.ServerError : Ec2ErrorKind.Other,
+        _ when code.EndsWith(".NotFound", StringComparison.Ordinal) => Ec2ErrorKind.NotFound,
+        "RequestLimitExceeded" or "Throttling" or "EC2ThrottledException" => Ec2ErrorKind.Throttled,
+        "InsufficientInstanceCapacity" or "InsufficientCapacity" or "MaxSpotInstanceCountExceeded"
+            or "InsufficientVolumeCapacity" or "InsufficientAddressCapacity" => Ec2ErrorKind.InsufficientCapacity,
+        "IncorrectState" or "IncorrectInstanceState" => Ec2ErrorKind.IncorrectState,
+        "VolumeInUse" or "InvalidNetworkInterface.InUse" or "InvalidIPAddress.InUse" => Ec2ErrorKind.InUse,
+        "InternalError" or "InternalFailure" or "Unavailable" or "ServiceUnavailable" => Ec2ErrorKind.ServerError,
+        _ when code.StartsWith("Invalid", StringComparison.Ordinal) || code is "MissingParameter"
+            or "IdempotentParameterMismatch" or "UnsupportedOperation" or "OperationNotPermitted"
+            or "UnauthorizedOperation" => Ec2ErrorKind.InvalidRequest,
+        _ => httpStatus >= 500 ? Ec2ErrorKind.ServerError : Ec2ErrorKind.Other,
+    };
+
+    /// <summary>Whether waiting and trying again can help.</summary>
+    public static bool IsRetryable(Ec2ErrorKind kind) => kind is not Ec2ErrorKind.InvalidRequest;
+
+    /// <summary>"Code: message" of an EC2 error, for a user-visible Error state.</summary>
+    public static string Describe(Exception exception) => exception is AmazonEC2Exception ec2
+        ? $"{ec2.ErrorCode}: {ec2.Message}"
+        : $"{exception.GetType().Name}: {exception.Message}";
+}

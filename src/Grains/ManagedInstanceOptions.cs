@@ -1,0 +1,69 @@
+namespace StatefulSpot.Grains;
+
+/// <summary>How the managed-instance saga paces itself. Bound from configuration section <see cref="Section"/>.</summary>
+public sealed class ManagedInstanceOptions
+{
+    public const string Section = "StatefulSpot:Saga";
+
+    /// <summary>How often a running operation re-checks EC2 while it waits. Default 1 second.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First back-off after a failed step; doubles per attempt. Default 1 second.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest back-off between attempts of one step. Default 30 seconds.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Failed attempts of one step before the operation ends in Error. Default 8.</summary>
+    public int MaxStepAttempts { get; set; } = 8;
+
+    /// <summary>Longest a step may wait for EC2 (instance running, volume attached…) before Error. Default 15 minutes.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Finished operations kept in a managed instance's history. Default 20.</summary>
+    public int HistoryLength { get; set; } = 20;
+
+    /// <summary>Recent notice ids remembered for de-duplication. Default 32.</summary>
+    public int RecentNoticeCapacity { get; set; } = 32;
+
+    /// <summary>Period of the reminder that wakes a grain with an unfinished operation. Default 1 minute (the Orleans minimum).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Problems with the values, each naming its key; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        Positive(PollInterval, nameof(PollInterval));
+        Positive(RetryBaseDelay, nameof(RetryBaseDelay));
+        Positive(StepTimeout, nameof(StepTimeout));
+        if (RetryMaxDelay < RetryBaseDelay)
+        {
+            problems.Add($"{Section}:{nameof(RetryMaxDelay)} must be at least {nameof(RetryBaseDelay)}.");
+        }
+
+        if (MaxStepAttempts < 1)
+        {
+            problems.Add($"{Section}:{nameof(MaxStepAttempts)} must be at least 1.");
+        }
+
+        if (HistoryLength < 1 || RecentNoticeCapacity < 1)
+        {
+            problems.Add($"{Section}:{nameof(HistoryLength)} and {nameof(RecentNoticeCapacity)} must be at least 1.");
+        }
+
+        if (ReminderPeriod < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{Section}:{nameof(ReminderPeriod)} must be at least 1 minute (the Orleans reminder minimum).");
+        }
+
+        return problems;
+
+        void Positive(TimeSpan value, string key)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                problems.Add($"{Section}:{key} must be a positive duration.");
+            }
+        }
+    }
+}

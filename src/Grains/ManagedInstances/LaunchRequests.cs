@@ -1,0 +1,77 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+/// <summary>Builds the RunInstances request of one launch: a pure function of the spec and the persisted resources.</summary>
+public static class LaunchRequests
+{
+    public static RunInstancesRequest Build(string managedInstanceId, int generation, ManagedInstanceSpec spec,
+        string? networkInterfaceId, string clientToken)
+    {
+        var launch = spec.LaunchSpecification;
+        var request = new RunInstancesRequest
+        {
+            ImageId = launch.ImageId,
+            InstanceType = InstanceType.FindValue(launch.InstanceType),
+            MinCount = 1,
+            MaxCount = 1,
+            ClientToken = clientToken,
+            BlockDeviceMappings =
+            [
+                new BlockDeviceMapping
+                {
+                    DeviceName = launch.RootDeviceName,
+                    Ebs = new EbsBlockDevice { VolumeSize = launch.RootVolumeSizeGiB, VolumeType = VolumeType.Gp3, DeleteOnTermination = true },
+                },
+            ],
+            TagSpecifications =
+            [
+                Tags(ResourceType.Instance, managedInstanceId, generation, spec),
+                Tags(ResourceType.Volume, managedInstanceId, generation, spec),
+            ],
+        };
+
+        if (networkInterfaceId is not null)
+        {
+            // The persistent ENI at device index 0: same ENI, same private IP; subnet and groups come with it.
+            request.NetworkInterfaces = [new InstanceNetworkInterfaceSpecification { NetworkInterfaceId = networkInterfaceId, DeviceIndex = 0 }];
+        }
+        else
+        {
+            request.SubnetId = spec.SubnetIds[0];
+            if (launch.SecurityGroupIds.Count > 0)
+            {
+                request.SecurityGroupIds = [.. launch.SecurityGroupIds];
+            }
+        }
+
+        if (spec.Strategy.LifeCycle == LifeCycle.Spot)
+        {
+            request.InstanceMarketOptions = new InstanceMarketOptionsRequest
+            {
+                MarketType = MarketType.Spot,
+                SpotOptions = new SpotMarketOptions
+                {
+                    SpotInstanceType = SpotInstanceType.OneTime,
+                    InstanceInterruptionBehavior = InstanceInterruptionBehavior.Terminate,
+                },
+            };
+        }
+
+        return request;
+    }
+
+    public static TagSpecification Tags(ResourceType resourceType, string managedInstanceId, int generation, ManagedInstanceSpec spec)
+    {
+        var tags = spec.LaunchSpecification.Tags
+            .Where(t => !t.Key.StartsWith("statefulspot:", StringComparison.Ordinal) && t.Key != TagKeys.Name)
+            .Select(t => new Tag(t.Key, t.Value))
+            .ToList();
+        tags.Add(new Tag(TagKeys.Name, spec.Name));
+        tags.Add(new Tag(TagKeys.ManagedInstance, managedInstanceId));
+        tags.Add(new Tag(TagKeys.Generation, generation.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new TagSpecification { ResourceType = resourceType, Tags = tags };
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+public sealed partial class ManagedInstanceGrain
+{
+    [LoggerMessage(1, LogLevel.Information, "{ManagedInstanceId}: {Kind} started by {Trigger}, generation {Generation}")]
+    private partial void LogOperationStarted(string managedInstanceId, OperationKind kind, OperationTrigger trigger, int generation);
+
+    [LoggerMessage(2, LogLevel.Debug, "{ManagedInstanceId}: {Kind} step {Step} done in {Elapsed}")]
+    private partial void LogStepCompleted(string managedInstanceId, OperationKind kind, SagaStep step, TimeSpan elapsed);
+
+    [LoggerMessage(3, LogLevel.Warning, "{ManagedInstanceId}: step {Step} attempt {Attempt} failed, retrying in {Delay}: {Error}")]
+    private partial void LogStepRetry(string managedInstanceId, SagaStep step, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(4, LogLevel.Error, "{ManagedInstanceId}: {Kind} failed at step {Step}: {Error}")]
+    private partial void LogOperationFailed(string managedInstanceId, OperationKind kind, SagaStep step, string error);
+
+    [LoggerMessage(5, LogLevel.Information, "{ManagedInstanceId}: {Kind} complete, generation {Generation} on {InstanceId}, downtime {Downtime}")]
+    private partial void LogOperationCompleted(string managedInstanceId, OperationKind kind, int generation, string? instanceId, TimeSpan? downtime);
+
+    [LoggerMessage(6, LogLevel.Information, "{ManagedInstanceId}: ignored {Kind} {EventId} for {InstanceId}: {Reason}")]
+    private partial void LogNoticeIgnored(string managedInstanceId, Ec2EventKind kind, string instanceId, string eventId, string reason);
+}

@@ -1,0 +1,72 @@
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+/// <summary>Durable state of one managed instance. Ids are never renumbered.</summary>
+[GenerateSerializer, Alias("statefulspot.managed-instance-state")]
+public sealed record ManagedInstanceState
+{
+    [Id(0)] public ManagedInstanceSpec? Spec { get; init; }
+    [Id(1)] public ManagedInstanceStatus Status { get; init; } = ManagedInstanceStatus.Creating;
+    [Id(2)] public int Generation { get; init; }
+
+    /// <summary>The EC2 instance that currently is (or is becoming) the managed instance.</summary>
+    [Id(3)] public string? InstanceId { get; init; }
+    [Id(4)] public string? NetworkInterfaceId { get; init; }
+    [Id(5)] public string? PrivateIp { get; init; }
+    [Id(6)] public string? AvailabilityZone { get; init; }
+    [Id(7)] public IReadOnlyList<VolumeView> Volumes { get; init; } = [];
+
+    /// <summary>The running operation: the saga cursor, persisted before every EC2 side effect.</summary>
+    [Id(8)] public SagaCursor? Operation { get; init; }
+    [Id(9)] public IReadOnlyList<OperationRecord> History { get; init; } = [];
+
+    /// <summary>EventBridge ids of recently accepted notices, newest last, bounded.</summary>
+    [Id(10)] public IReadOnlyList<string> RecentNoticeIds { get; init; } = [];
+    [Id(11)] public string? LastError { get; init; }
+}
+
+/// <summary>Where an operation stands. Each field is written before the side effect it guards.</summary>
+[GenerateSerializer, Alias("statefulspot.saga-cursor")]
+public sealed record SagaCursor
+{
+    [Id(0)] public required OperationKind Kind { get; init; }
+    [Id(1)] public required OperationTrigger Trigger { get; init; }
+    [Id(2)] public required SagaStep Step { get; init; }
+    [Id(3)] public required DateTimeOffset StartedAt { get; init; }
+    [Id(4)] public required DateTimeOffset StepStartedAt { get; init; }
+
+    /// <summary>Failed attempts of the current step.</summary>
+    [Id(5)] public int Attempts { get; init; }
+    [Id(6)] public DateTimeOffset? NextAttemptAt { get; init; }
+    [Id(7)] public string? OldInstanceId { get; init; }
+    [Id(8)] public string? NewInstanceId { get; init; }
+    [Id(9)] public string? NoticeId { get; init; }
+    [Id(10)] public DateTimeOffset? NoticeAt { get; init; }
+
+    /// <summary>When we terminate the old instance ourselves if EC2 has not by then.</summary>
+    [Id(11)] public DateTimeOffset? DrainDeadline { get; init; }
+    [Id(12)] public bool TerminateRequested { get; init; }
+    [Id(13)] public DateTimeOffset? OldTerminatedAt { get; init; }
+    [Id(14)] public DateTimeOffset? LaunchedAt { get; init; }
+    [Id(15)] public DateTimeOffset? RunningAt { get; init; }
+    [Id(16)] public DateTimeOffset? AttachedAt { get; init; }
+    [Id(17)] public string? LastError { get; init; }
+
+    public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
+        this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
+}
+
+/// <summary>Saga steps. Values are persisted: never renumber.</summary>
+public enum SagaStep
+{
+    Done = 0,
+    PrepareNetwork = 1,
+    EnsureVolumes = 2,
+    Launch = 3,
+    WaitRunning = 4,
+    AttachVolumes = 5,
+    WaitAttached = 6,
+    WaitOldTerminated = 10,
+    WaitResourcesReleased = 11,
+}

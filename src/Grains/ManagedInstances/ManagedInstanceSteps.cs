@@ -1,0 +1,282 @@
+using Amazon.EC2.Model;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+/// <summary>What a step sees: the managed instance, its state, the clock reading and the grain's collaborators.</summary>
+public sealed record StepContext(
+    string ManagedInstanceId,
+    ManagedInstanceState State,
+    DateTimeOffset Now,
+    IGrainFactory Grains,
+    IPersistentState<ManagedInstanceState> Store,
+    CancellationToken CancellationToken)
+{
+    public SagaCursor Operation => State.Operation!;
+
+    public ManagedInstanceSpec Spec => State.Spec!;
+
+    public IVolumeGrain Volume(string deviceName) => Grains.GetGrain<IVolumeGrain>(ResourceKeys.For(ManagedInstanceId, deviceName));
+
+    public INetworkInterfaceGrain NetworkInterface() => Grains.GetGrain<INetworkInterfaceGrain>(ResourceKeys.For(ManagedInstanceId, "eth0"));
+
+    public string ClientToken(string step) => SagaPlan.ClientToken(ManagedInstanceId, State.Generation, step);
+}
+
+/// <summary>A step either finished (with the state it leaves) or waits for EC2.</summary>
+public readonly record struct StepResult(ManagedInstanceState? State, string? WaitingFor)
+{
+    public static StepResult Done(ManagedInstanceState state) => new(state, null);
+
+    public static StepResult Wait(string what) => new(null, what);
+}
+
+/// <summary>A step failed in a way retrying cannot fix.</summary>
+public sealed class SagaStepFailedException(string message) : Exception(message);
+
+/// <summary>
+/// The saga's steps. Each is idempotent and re-checks EC2 before acting, so re-running a step after a crash
+/// is always safe; create calls carry client tokens derived from (managed instance, generation, step).
+/// </summary>
+public sealed class ManagedInstanceSteps(IEc2Api ec2)
+{
+    public Task<StepResult> ExecuteAsync(StepContext context) => context.Operation.Step switch
+    {
+        SagaStep.PrepareNetwork => PrepareNetworkAsync(context),
+        SagaStep.EnsureVolumes => EnsureVolumesAsync(context),
+        SagaStep.Launch => LaunchAsync(context),
+        SagaStep.WaitRunning => WaitRunningAsync(context),
+        SagaStep.AttachVolumes => AttachVolumesAsync(context),
+        SagaStep.WaitAttached => WaitAttachedAsync(context),
+        SagaStep.WaitOldTerminated => WaitOldTerminatedAsync(context),
+        SagaStep.WaitResourcesReleased => WaitResourcesReleasedAsync(context),
+        var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
+    };
+
+    /// <summary>The availability zone of the spec's subnets; rejects unknown subnets and unsupported AZ spreads.</summary>
+    public async Task<string> ResolveZoneAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    {
+        DescribeSubnetsResponse response;
+        try
+        {
+            response = await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [.. spec.SubnetIds] }, cancellationToken);
+        }
+        catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
+        {
+            throw new InvalidSpecException([$"'subnetIds' names a subnet EC2 does not know: {exception.Message}"]);
+        }
+
+        var zones = (response.Subnets ?? []).Select(s => s.AvailabilityZone).Distinct().ToList();
+        if (zones.Count == 0)
+        {
+            throw new InvalidSpecException(["'subnetIds' names no subnet EC2 knows."]);
+        }
+
+        if (zones.Count > 1 && spec.Persistence.PersistPrivateIp)
+        {
+            throw new InvalidSpecException([$"'persistence.persistPrivateIp' pins the instance to one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
+        }
+
+        if (zones.Count > 1 && spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.DataVolumes.Count > 0)
+        {
+            throw new InvalidSpecException([$"Reattached data volumes stay in one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
+        }
+
+        return (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]).AvailabilityZone;
+    }
+
+    private static async Task<StepResult> PrepareNetworkAsync(StepContext context)
+    {
+        if (!context.Spec.Persistence.PersistPrivateIp)
+        {
+            return StepResult.Done(context.State);
+        }
+
+        var spec = context.Spec;
+        var eni = await context.NetworkInterface().EnsureCreatedAsync(new NetworkInterfaceRequest
+        {
+            SubnetId = spec.SubnetIds[0],
+            ClientToken = context.ClientToken("eni"),
+            SecurityGroupIds = spec.LaunchSpecification.SecurityGroupIds,
+            Tags = ResourceTags(context, deviceName: "eth0"),
+        }, context.CancellationToken);
+        return StepResult.Done(context.State with
+        {
+            NetworkInterfaceId = eni.NetworkInterfaceId,
+            PrivateIp = eni.PrivateIp,
+            AvailabilityZone = eni.AvailabilityZone,
+        });
+    }
+
+    private static async Task<StepResult> EnsureVolumesAsync(StepContext context)
+    {
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        {
+            volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(new VolumeRequest
+            {
+                AvailabilityZone = context.State.AvailabilityZone!,
+                SizeGiB = volume.SizeGiB,
+                VolumeType = volume.VolumeType,
+                ClientToken = context.ClientToken("vol" + volume.DeviceName.Replace('/', '-')),
+                Tags = ResourceTags(context, volume.DeviceName),
+            }, context.CancellationToken));
+        }
+
+        return StepResult.Done(context.State with { Volumes = volumes });
+    }
+
+    private async Task<StepResult> LaunchAsync(StepContext context)
+    {
+        var eniId = context.State.NetworkInterfaceId;
+        if (eniId is not null)
+        {
+            var eni = await context.NetworkInterface().RefreshAsync(context.CancellationToken);
+            if (eni.Status != "available")
+            {
+                return StepResult.Wait($"network interface {eniId} to be available (it is {eni.Status})");
+            }
+        }
+
+        var request = LaunchRequests.Build(context.ManagedInstanceId, context.State.Generation, context.Spec, eniId, context.ClientToken("launch"));
+        var response = await ec2.RunInstancesAsync(request, context.CancellationToken);
+        var instance = response.Reservation?.Instances?.FirstOrDefault()
+            ?? throw new SagaStepFailedException("RunInstances returned no instance");
+        await context.Grains.GetGrain<IEc2InstanceGrain>(instance.InstanceId)
+            .SetOwnerAsync(context.ManagedInstanceId, context.State.Generation, context.CancellationToken);
+        return StepResult.Done(context.State with
+        {
+            InstanceId = instance.InstanceId,
+            Operation = context.Operation with { NewInstanceId = instance.InstanceId, LaunchedAt = context.Now },
+        });
+    }
+
+    private async Task<StepResult> WaitRunningAsync(StepContext context)
+    {
+        var instanceId = context.Operation.NewInstanceId!;
+        var instance = await DescribeInstanceAsync(instanceId, context.CancellationToken);
+        var state = instance?.State?.Name?.Value;
+        switch (state)
+        {
+            case null or "pending":
+                return StepResult.Wait($"instance {instanceId} to be running (it is {state ?? "not yet visible"})");
+            case "running":
+                return StepResult.Done(context.State with
+                {
+                    PrivateIp = instance!.PrivateIpAddress ?? context.State.PrivateIp,
+                    AvailabilityZone = instance.Placement?.AvailabilityZone ?? context.State.AvailabilityZone,
+                    Operation = context.Operation with { RunningAt = context.Now },
+                });
+            default:
+                throw new SagaStepFailedException($"the new instance {instanceId} went to '{state}' before it was running");
+        }
+    }
+
+    private static async Task<StepResult> AttachVolumesAsync(StepContext context)
+    {
+        var instanceId = context.Operation.NewInstanceId!;
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        {
+            var grain = context.Volume(volume.DeviceName);
+            var current = await grain.RefreshAsync(context.CancellationToken);
+            if (current.State == "creating")
+            {
+                return StepResult.Wait($"volume {current.VolumeId} to be created");
+            }
+
+            volumes.Add(await grain.AttachAsync(instanceId, context.CancellationToken));
+        }
+
+        return StepResult.Done(context.State with { Volumes = volumes });
+    }
+
+    private static async Task<StepResult> WaitAttachedAsync(StepContext context)
+    {
+        var instanceId = context.Operation.NewInstanceId!;
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        {
+            var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
+            if (current.AttachedInstanceId != instanceId || current.AttachmentState != "attached")
+            {
+                return StepResult.Wait($"volume {current.VolumeId} to be attached to {instanceId} (it is {current.AttachmentState ?? current.State})");
+            }
+
+            volumes.Add(current);
+        }
+
+        return StepResult.Done(context.State with { Volumes = volumes, Operation = context.Operation with { AttachedAt = context.Now } });
+    }
+
+    private async Task<StepResult> WaitOldTerminatedAsync(StepContext context)
+    {
+        var operation = context.Operation;
+        var instanceId = operation.OldInstanceId!;
+        var instance = await DescribeInstanceAsync(instanceId, context.CancellationToken);
+        var state = instance?.State?.Name?.Value;
+
+        // An instance EC2 no longer knows is long gone: it was terminated before the notice reached us.
+        if (state is null or "terminated")
+        {
+            return StepResult.Done(context.State with { Operation = operation with { OldTerminatedAt = context.Now } });
+        }
+
+        if (!operation.TerminateRequested && operation.DrainDeadline is { } deadline && context.Now >= deadline)
+        {
+            // The cursor is written before the side effect; TerminateInstances is idempotent anyway.
+            context.Store.State = context.State with { Operation = operation with { TerminateRequested = true } };
+            await context.Store.WriteStateAsync(context.CancellationToken);
+            await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instanceId] }, context.CancellationToken);
+        }
+
+        return StepResult.Wait($"the old instance {instanceId} to be terminated (it is {state})");
+    }
+
+    private static async Task<StepResult> WaitResourcesReleasedAsync(StepContext context)
+    {
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        {
+            var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
+            if (current.State != "available")
+            {
+                return StepResult.Wait($"volume {current.VolumeId} to be released (it is {current.State})");
+            }
+
+            volumes.Add(current);
+        }
+
+        if (context.State.NetworkInterfaceId is { } eniId)
+        {
+            var eni = await context.NetworkInterface().RefreshAsync(context.CancellationToken);
+            if (eni.Status != "available")
+            {
+                return StepResult.Wait($"network interface {eniId} to be released (it is {eni.Status})");
+            }
+        }
+
+        return StepResult.Done(context.State with { Volumes = volumes });
+    }
+
+    private async Task<Instance?> DescribeInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+            return (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).FirstOrDefault(i => i.InstanceId == instanceId);
+        }
+        catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static Dictionary<string, string> ResourceTags(StepContext context, string deviceName) => new()
+    {
+        [TagKeys.Name] = $"{context.Spec.Name} {deviceName}",
+        [TagKeys.ManagedInstance] = context.ManagedInstanceId,
+        [TagKeys.Device] = deviceName,
+    };
+}

@@ -1,0 +1,74 @@
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+public enum NoticeAction
+{
+    Ignore = 0,
+    Recycle = 1,
+}
+
+/// <summary>What to do with one EC2 notice, and why.</summary>
+public sealed record NoticeDecision(NoticeAction Action, string Reason, OperationTrigger Trigger = OperationTrigger.User, DateTimeOffset? DrainDeadline = null)
+{
+    public static NoticeDecision Ignore(string reason) => new(NoticeAction.Ignore, reason);
+}
+
+/// <summary>The pure decision function from (notice, managed instance state) to an action.</summary>
+public static class NoticePolicy
+{
+    /// <summary>EC2 gives a Spot instance two minutes between the warning and the interruption.</summary>
+    public static readonly TimeSpan InterruptionLead = TimeSpan.FromMinutes(2);
+
+    private static readonly HashSet<string> GoneStates = ["stopping", "stopped", "shutting-down", "terminated"];
+
+    /// <summary>Whether a notice could ever lead to an action; cheap filter before any state is read.</summary>
+    public static bool IsActionable(Ec2Event notice) => notice.Kind switch
+    {
+        Ec2EventKind.InstanceStateChange => notice.Detail is not null && GoneStates.Contains(notice.Detail),
+        Ec2EventKind.RebalanceRecommendation => false,
+        _ => true,
+    };
+
+    public static NoticeDecision Decide(Ec2Event notice, ManagedInstanceState state, DateTimeOffset now)
+    {
+        if (state.Spec is null)
+        {
+            return NoticeDecision.Ignore("the managed instance does not exist");
+        }
+
+        if (state.RecentNoticeIds.Contains(notice.EventId))
+        {
+            return NoticeDecision.Ignore("duplicate notice");
+        }
+
+        if (notice.InstanceId != state.InstanceId)
+        {
+            return NoticeDecision.Ignore("the instance is not the managed instance's current one (already replaced)");
+        }
+
+        if (state.Operation is { Kind: OperationKind.Recycle } running && running.OldInstanceId == notice.InstanceId)
+        {
+            return NoticeDecision.Ignore("a recovery of this instance is already under way");
+        }
+
+        var drainLimit = state.Spec.Strategy.DrainingTimeout is { } draining && draining < InterruptionLead ? draining : InterruptionLead;
+        return notice.Kind switch
+        {
+            Ec2EventKind.SpotInterruptionWarning =>
+                Recycle(OperationTrigger.SpotInterruption, notice.Time + drainLimit),
+            Ec2EventKind.CapacityReservationInterruptionWarning =>
+                Recycle(OperationTrigger.CapacityReservationInterruption, notice.Time + drainLimit),
+            Ec2EventKind.InstanceStateChange when IsActionable(notice) =>
+                Recycle(OperationTrigger.InstanceStateChange, now),
+            Ec2EventKind.ScheduledChange =>
+                Recycle(OperationTrigger.ScheduledChange, now + drainLimit),
+            Ec2EventKind.InstanceStateChange => NoticeDecision.Ignore($"state '{notice.Detail}' needs no action"),
+            Ec2EventKind.RebalanceRecommendation => NoticeDecision.Ignore("rebalance recommendations are only recorded"),
+            _ => NoticeDecision.Ignore($"unknown notice kind {notice.Kind}"),
+        };
+
+        static NoticeDecision Recycle(OperationTrigger trigger, DateTimeOffset drainDeadline) =>
+            new(NoticeAction.Recycle, "the instance is being taken away", trigger, drainDeadline);
+    }
+}

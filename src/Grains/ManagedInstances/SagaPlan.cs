@@ -1,0 +1,39 @@
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+/// <summary>The order of steps of each operation: a pure table.</summary>
+public static class SagaPlan
+{
+    private static readonly SagaStep[] CreateSteps =
+        [SagaStep.PrepareNetwork, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached];
+
+    private static readonly SagaStep[] RecycleSteps =
+        [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached];
+
+    public static IReadOnlyList<SagaStep> Steps(OperationKind kind) => kind switch
+    {
+        OperationKind.Create => CreateSteps,
+        OperationKind.Recycle => RecycleSteps,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No plan for this operation."),
+    };
+
+    public static SagaStep First(OperationKind kind) => Steps(kind)[0];
+
+    /// <summary>The step after <paramref name="step"/>, or <see cref="SagaStep.Done"/> after the last one.</summary>
+    public static SagaStep Next(OperationKind kind, SagaStep step)
+    {
+        var steps = Steps(kind);
+        var index = Array.IndexOf((SagaStep[])steps, step);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Step {step} is not part of the {kind} plan.", nameof(step));
+        }
+
+        return index + 1 < steps.Count ? steps[index + 1] : SagaStep.Done;
+    }
+
+    /// <summary>A step's EC2 client token: the same (managed instance, generation, step) never creates twice.</summary>
+    public static string ClientToken(string managedInstanceId, int generation, string step) =>
+        $"{managedInstanceId}-g{generation}-{step}";
+}

@@ -1,0 +1,98 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.Volumes;
+
+[GenerateSerializer, Alias("statefulspot.volume-state")]
+public sealed record VolumeState
+{
+    [Id(0)] public string? VolumeId { get; init; }
+    [Id(1)] public string? AvailabilityZone { get; init; }
+}
+
+/// <summary>One persisted EBS volume (key <c>smi-…/&lt;device&gt;</c>). Non-reentrant: EC2 calls on the volume run one at a time.</summary>
+public sealed class VolumeGrain(
+    [PersistentState("volume", StorageNames.Instances)] IPersistentState<VolumeState> store,
+    IEc2Api ec2) : Grain, IVolumeGrain
+{
+    private VolumeView? _last;
+
+    private string DeviceName => ResourceKeys.Resource(this.GetPrimaryKeyString());
+
+    public async Task<VolumeView> EnsureCreatedAsync(VolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        if (store.State.VolumeId is not null)
+        {
+            return await RefreshAsync(cancellationToken);
+        }
+
+        var response = await ec2.CreateVolumeAsync(new CreateVolumeRequest
+        {
+            AvailabilityZone = request.AvailabilityZone,
+            Size = request.SizeGiB,
+            VolumeType = VolumeType.FindValue(request.VolumeType),
+            ClientToken = request.ClientToken,
+            TagSpecifications = [new TagSpecification
+            {
+                ResourceType = ResourceType.Volume,
+                Tags = [.. request.Tags.Select(t => new Tag(t.Key, t.Value))],
+            }],
+        }, cancellationToken);
+        store.State = new VolumeState { VolumeId = response.Volume.VolumeId, AvailabilityZone = response.Volume.AvailabilityZone };
+        await store.WriteStateAsync(cancellationToken);
+        return Remember(response.Volume);
+    }
+
+    public async Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var current = await RefreshAsync(cancellationToken);
+        if (current.AttachedInstanceId == instanceId)
+        {
+            return current;
+        }
+
+        var response = await ec2.AttachVolumeAsync(new AttachVolumeRequest
+        {
+            VolumeId = RequireVolumeId(),
+            InstanceId = instanceId,
+            Device = DeviceName,
+        }, cancellationToken);
+        return _last = current with
+        {
+            State = "in-use",
+            AttachedInstanceId = response.Attachment?.InstanceId ?? instanceId,
+            AttachmentState = response.Attachment?.State?.Value ?? "attaching",
+        };
+    }
+
+    public async Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [RequireVolumeId()] }, cancellationToken);
+        var volume = (response.Volumes ?? []).FirstOrDefault()
+            ?? throw new InvalidOperationException($"EC2 returned no volume {store.State.VolumeId}.");
+        return Remember(volume);
+    }
+
+    public Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_last ?? (store.State.VolumeId is null
+        ? null
+        : new VolumeView { DeviceName = DeviceName, VolumeId = store.State.VolumeId, AvailabilityZone = store.State.AvailabilityZone }));
+
+    private VolumeView Remember(Volume volume)
+    {
+        var attachment = (volume.Attachments ?? []).FirstOrDefault();
+        return _last = new VolumeView
+        {
+            DeviceName = DeviceName,
+            VolumeId = volume.VolumeId,
+            AvailabilityZone = volume.AvailabilityZone,
+            State = volume.State?.Value,
+            AttachedInstanceId = attachment?.InstanceId,
+            AttachmentState = attachment?.State?.Value,
+        };
+    }
+
+    private string RequireVolumeId() => store.State.VolumeId
+        ?? throw new InvalidOperationException($"Volume {this.GetPrimaryKeyString()} has not been created yet.");
+}

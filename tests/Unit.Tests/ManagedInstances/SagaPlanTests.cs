@@ -1,0 +1,68 @@
+using Amazon.EC2;
+using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances;
+
+namespace StatefulSpot.Unit.Tests.ManagedInstances;
+
+public sealed class SagaPlanTests
+{
+    [Fact]
+    public void Recycle_WaitsForTheOldInstanceBeforeLaunchingAndAttachesAfterRunning()
+    {
+        var steps = SagaPlan.Steps(OperationKind.Recycle);
+
+        Assert.Equal(
+            [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached],
+            steps);
+    }
+
+    [Fact]
+    public void Next_AfterTheLastStep_IsDone() =>
+        Assert.Equal(SagaStep.Done, SagaPlan.Next(OperationKind.Create, SagaStep.WaitAttached));
+
+    [Fact]
+    public void Next_ForAStepOutsideThePlan_Throws() =>
+        Assert.Throws<ArgumentException>(() => SagaPlan.Next(OperationKind.Create, SagaStep.WaitOldTerminated));
+
+    [Fact]
+    public void ClientToken_DiffersPerGenerationAndStep_AndFitsEc2Limit()
+    {
+        var a = SagaPlan.ClientToken("smi-0123abcd", 1, "launch");
+        var b = SagaPlan.ClientToken("smi-0123abcd", 2, "launch");
+        var c = SagaPlan.ClientToken("smi-0123abcd", 1, "vol-dev-sdf");
+
+        Assert.Equal(3, new[] { a, b, c }.Distinct().Count());
+        Assert.All(new[] { a, b, c }, t => Assert.InRange(t.Length, 1, 64));
+    }
+
+    [Fact]
+    public void LaunchRequest_WithPersistentEni_PutsItAtDeviceIndexZeroAndOmitsSubnet()
+    {
+        var request = LaunchRequests.Build("smi-0123abcd", 3, Specs.Database(), "eni-0aaa1111bbbb2222c", "token");
+
+        var eni = Assert.Single(request.NetworkInterfaces);
+        Assert.Equal("eni-0aaa1111bbbb2222c", eni.NetworkInterfaceId);
+        Assert.Equal(0, eni.DeviceIndex);
+        Assert.Null(request.SubnetId);
+        Assert.Equal("token", request.ClientToken);
+        Assert.Equal(MarketType.Spot, request.InstanceMarketOptions.MarketType);
+        var root = Assert.Single(request.BlockDeviceMappings);
+        Assert.Equal("/dev/xvda", root.DeviceName);
+        var instanceTags = request.TagSpecifications.Single(t => t.ResourceType == ResourceType.Instance).Tags;
+        Assert.Contains(instanceTags, t => t is { Key: "statefulspot:managed-instance", Value: "smi-0123abcd" });
+        Assert.Contains(instanceTags, t => t is { Key: "statefulspot:generation", Value: "3" });
+        Assert.Contains(instanceTags, t => t is { Key: "team", Value: "payments" });
+    }
+
+    [Fact]
+    public void LaunchRequest_WithoutPersistentEni_LaunchesIntoTheFirstSubnet()
+    {
+        var spec = Specs.Database(persistPrivateIp: false) with { Strategy = new StrategySpec { LifeCycle = LifeCycle.OnDemand } };
+
+        var request = LaunchRequests.Build("smi-0123abcd", 1, spec, networkInterfaceId: null, "token");
+
+        Assert.Equal("subnet-0aaaaaaaaaaaaaaa1", request.SubnetId);
+        Assert.Null(request.NetworkInterfaces);
+        Assert.Null(request.InstanceMarketOptions);
+    }
+}

@@ -1,0 +1,20 @@
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Unit.Tests.ManagedInstances;
+
+internal static class Specs
+{
+    public static ManagedInstanceSpec Database(bool persistPrivateIp = true) => new()
+    {
+        Name = "orders-db",
+        SubnetIds = ["subnet-0aaaaaaaaaaaaaaa1"],
+        LaunchSpecification = new LaunchSpecification
+        {
+            ImageId = "ami-0123456789abcdef0",
+            InstanceType = "m5.large",
+            DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 100 }],
+            Tags = new Dictionary<string, string> { ["team"] = "payments" },
+        },
+        Persistence = new PersistenceSpec { PersistPrivateIp = persistPrivateIp },
+    };
+}
