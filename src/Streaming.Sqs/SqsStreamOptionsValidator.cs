@@ -1,0 +1,77 @@
+using Orleans;
+using Orleans.Runtime;
+
+namespace StatefulSpot.Streaming.Sqs;
+
+/// <summary>
+/// Checks <see cref="SqsStreamOptions"/> at silo start-up; the error names the provider and the bad key.
+/// </summary>
+public sealed class SqsStreamOptionsValidator : IConfigurationValidator
+{
+    private readonly SqsStreamOptions _options;
+    private readonly string _providerName;
+
+    /// <summary>Creates a validator for the options of the named provider.</summary>
+    public SqsStreamOptionsValidator(SqsStreamOptions options, string providerName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
+        _options = options;
+        _providerName = providerName;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="OrleansConfigurationException">A setting is missing or out of range.</exception>
+    public void ValidateConfiguration()
+    {
+        var errors = FindErrors(_options);
+        if (errors.Count > 0)
+        {
+            throw new OrleansConfigurationException(
+                $"Invalid {nameof(SqsStreamOptions)} for SQS stream provider '{_providerName}': {string.Join(" ", errors)}");
+        }
+    }
+
+    private static List<string> FindErrors(SqsStreamOptions options)
+    {
+        var errors = new List<string>();
+        var hasUrl = !string.IsNullOrWhiteSpace(options.QueueUrl);
+        var hasName = !string.IsNullOrWhiteSpace(options.QueueName);
+        if (hasUrl == hasName)
+        {
+            errors.Add(hasUrl
+                ? $"{nameof(SqsStreamOptions.QueueUrl)} and {nameof(SqsStreamOptions.QueueName)} are both set; set exactly one."
+                : $"Neither {nameof(SqsStreamOptions.QueueUrl)} nor {nameof(SqsStreamOptions.QueueName)} is set; set exactly one.");
+        }
+
+        if (hasUrl && !Uri.TryCreate(options.QueueUrl, UriKind.Absolute, out _))
+        {
+            errors.Add($"{nameof(SqsStreamOptions.QueueUrl)} '{options.QueueUrl}' is not an absolute URL.");
+        }
+
+        if (options.CreateQueueIfMissing && !hasName)
+        {
+            errors.Add($"{nameof(SqsStreamOptions.CreateQueueIfMissing)} needs {nameof(SqsStreamOptions.QueueName)}.");
+        }
+
+        if (options.MaxMessagesPerReceive is < 1 or > SqsStreamOptions.MaxMessagesPerReceiveLimit)
+        {
+            errors.Add($"{nameof(SqsStreamOptions.MaxMessagesPerReceive)} is {options.MaxMessagesPerReceive}; it must be between 1 and {SqsStreamOptions.MaxMessagesPerReceiveLimit}.");
+        }
+
+        if (!IsWholeSecondsBetween(options.ReceiveWaitTime, TimeSpan.Zero, SqsStreamOptions.ReceiveWaitTimeLimit))
+        {
+            errors.Add($"{nameof(SqsStreamOptions.ReceiveWaitTime)} is {options.ReceiveWaitTime}; it must be whole seconds between 0 and {SqsStreamOptions.ReceiveWaitTimeLimit.TotalSeconds} s.");
+        }
+
+        if (!IsWholeSecondsBetween(options.VisibilityTimeout, TimeSpan.FromSeconds(1), SqsStreamOptions.VisibilityTimeoutLimit))
+        {
+            errors.Add($"{nameof(SqsStreamOptions.VisibilityTimeout)} is {options.VisibilityTimeout}; it must be whole seconds between 1 s and {SqsStreamOptions.VisibilityTimeoutLimit}.");
+        }
+
+        return errors;
+    }
+
+    private static bool IsWholeSecondsBetween(TimeSpan value, TimeSpan min, TimeSpan max) =>
+        value >= min && value <= max && value.Ticks % TimeSpan.TicksPerSecond == 0;
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+
+namespace StatefulSpot.Unit.Tests.Streaming;
+
+/// <summary>
+/// An in-memory SQS double: the real client with the calls the provider makes overridden, so
+/// nothing ever reaches the (unroutable) endpoint.
+/// </summary>
+internal sealed class FakeSqs : AmazonSQSClient
+{
+    public const string QueueUrl = "http://127.0.0.1:9/000000000000/spot-events";
+
+    private readonly Queue<List<Message>> _receiveResults = new();
+    private int _nextMessageNumber;
+
+    public FakeSqs()
+        : base(new BasicAWSCredentials("test", "test"), new AmazonSQSConfig { ServiceURL = "http://127.0.0.1:9", MaxErrorRetry = 0 })
+    {
+    }
+
+    /// <summary>The next ReceiveMessage call throws this, once.</summary>
+    public Exception? ReceiveFailure { get; set; }
+
+    /// <summary>DeleteMessageBatch calls throw this while set.</summary>
+    public Exception? DeleteFailure { get; set; }
+
+    /// <summary>DeleteMessageBatch reports these receipt handles as failed.</summary>
+    public HashSet<string> RejectedReceiptHandles { get; } = [];
+
+    /// <summary>Queue names GetQueueUrl knows.</summary>
+    public HashSet<string> ExistingQueues { get; } = [];
+
+    public List<ReceiveMessageRequest> ReceiveRequests { get; } = [];
+
+    public List<DeleteMessageBatchRequest> DeleteRequests { get; } = [];
+
+    public List<string> CreatedQueues { get; } = [];
+
+    /// <summary>Receipt handles of every message deleted successfully.</summary>
+    public List<string> DeletedReceiptHandles { get; } = [];
+
+    /// <summary>Queues messages with these bodies for the next ReceiveMessage call; returns them.</summary>
+    public List<Message> Enqueue(params string[] bodies)
+    {
+        var messages = new List<Message>();
+        foreach (var body in bodies)
+        {
+            var number = ++_nextMessageNumber;
+            messages.Add(new Message
+            {
+                MessageId = $"msg-{number}",
+                ReceiptHandle = $"receipt-{number}",
+                Body = body,
+            });
+        }
+
+        _receiveResults.Enqueue(messages);
+        return messages;
+    }
+
+    public override Task<ReceiveMessageResponse> ReceiveMessageAsync(ReceiveMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        ReceiveRequests.Add(request);
+        if (ReceiveFailure is { } failure)
+        {
+            ReceiveFailure = null;
+            return Task.FromException<ReceiveMessageResponse>(failure);
+        }
+
+        // Like AWSSDK v4 on an empty queue: Messages is null, not an empty list.
+        var messages = _receiveResults.TryDequeue(out var next) ? next : null;
+        return Task.FromResult(new ReceiveMessageResponse { Messages = messages, HttpStatusCode = HttpStatusCode.OK });
+    }
+
+    public override Task<DeleteMessageBatchResponse> DeleteMessageBatchAsync(DeleteMessageBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        DeleteRequests.Add(request);
+        if (DeleteFailure is { } failure)
+        {
+            return Task.FromException<DeleteMessageBatchResponse>(failure);
+        }
+
+        if (request.Entries.Count is 0 or > 10)
+        {
+            throw new AmazonSQSException($"{request.Entries.Count} entries; a batch takes 1 to 10.");
+        }
+
+        var response = new DeleteMessageBatchResponse { HttpStatusCode = HttpStatusCode.OK };
+        foreach (var entry in request.Entries)
+        {
+            if (RejectedReceiptHandles.Contains(entry.ReceiptHandle))
+            {
+                (response.Failed ??= []).Add(new BatchResultErrorEntry { Id = entry.Id, Code = "ReceiptHandleIsInvalid", Message = "bad handle", SenderFault = true });
+            }
+            else
+            {
+                DeletedReceiptHandles.Add(entry.ReceiptHandle);
+                (response.Successful ??= []).Add(new DeleteMessageBatchResultEntry { Id = entry.Id });
+            }
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public override Task<GetQueueUrlResponse> GetQueueUrlAsync(GetQueueUrlRequest request, CancellationToken cancellationToken = default) =>
+        ExistingQueues.Contains(request.QueueName)
+            ? Task.FromResult(new GetQueueUrlResponse { QueueUrl = UrlOf(request.QueueName) })
+            : Task.FromException<GetQueueUrlResponse>(new QueueDoesNotExistException("The specified queue does not exist."));
+
+    public override Task<CreateQueueResponse> CreateQueueAsync(CreateQueueRequest request, CancellationToken cancellationToken = default)
+    {
+        CreatedQueues.Add(request.QueueName);
+        ExistingQueues.Add(request.QueueName);
+        return Task.FromResult(new CreateQueueResponse { QueueUrl = UrlOf(request.QueueName) });
+    }
+
+    public static string UrlOf(string queueName) => $"http://127.0.0.1:9/000000000000/{queueName}";
+}
