@@ -1,0 +1,79 @@
+using StatefulSpot.Emulator.Ec2.Model;
+using StatefulSpot.Emulator.Ec2.Operations;
+using StatefulSpot.Emulator.Ec2.Query;
+using StatefulSpot.Emulator.Ec2.Xml;
+
+namespace StatefulSpot.Emulator.Ec2.Actions;
+
+/// <summary>RunInstances, DescribeInstances, TerminateInstances on the wire.</summary>
+internal sealed class InstanceActions(InstanceLauncher launcher, InstanceOperations instances, InstanceXml xml)
+{
+    public void Register(Ec2ActionTable table) => table
+        .Mutating("RunInstances", RunInstances)
+        .ReadOnly("DescribeInstances", DescribeInstances)
+        .Mutating("TerminateInstances", TerminateInstances);
+
+    private void RunInstances(Ec2Call call)
+    {
+        var r = call.Request;
+        var request = new LaunchRequest
+        {
+            ImageId = r.String("ImageId"),
+            InstanceType = r.String("InstanceType"),
+            MinCount = r.Int("MinCount"),
+            MaxCount = r.Int("MaxCount"),
+            SubnetId = r.String("SubnetId"),
+            AvailabilityZone = r.String("Placement.AvailabilityZone"),
+            PrivateIpAddress = r.String("PrivateIpAddress"),
+            KeyName = r.String("KeyName"),
+            SecurityGroupIds = r.StringList("SecurityGroupId"),
+            NetworkInterfaces = r.List("NetworkInterface").Select(n => new LaunchInterface(
+                n.Int("DeviceIndex"),
+                n.String("NetworkInterfaceId"),
+                n.String("SubnetId"),
+                n.String("PrivateIpAddress") ?? n.List("PrivateIpAddresses").FirstOrDefault(p => p.Bool("Primary") == true)?.String("PrivateIpAddress"),
+                n.Bool("DeleteOnTermination"),
+                n.String("Description"),
+                n.StringList("SecurityGroupId"))).ToList(),
+            BlockDevices = r.List("BlockDeviceMapping").Select(b => new LaunchBlockDevice(
+                b.String("DeviceName"),
+                b.Has("NoDevice"),
+                b.Has("Ebs"),
+                b.Int("Ebs.VolumeSize"),
+                b.String("Ebs.VolumeType"),
+                b.Bool("Ebs.DeleteOnTermination"),
+                b.String("Ebs.SnapshotId"),
+                b.Int("Ebs.Iops"),
+                b.Int("Ebs.Throughput"),
+                b.Bool("Ebs.Encrypted"))).ToList(),
+            MarketType = r.String("InstanceMarketOptions.MarketType"),
+            SpotInstanceType = r.String("InstanceMarketOptions.SpotOptions.SpotInstanceType"),
+            InterruptionBehavior = r.String("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior"),
+            Tags = TagSpecifications.Parse(r, InstanceLauncher.Taggable, InstanceLauncher.IgnoredTagTypes),
+            ClientToken = r.String("ClientToken"),
+            Fingerprint = r.Fingerprint("ClientToken", "Version"),
+        };
+        var result = launcher.Launch(call.State, request);
+        xml.Reservation(call.Xml, result.ReservationId, result.Instances.Select(i => new InstanceView(i, call.State.Ec2)));
+    }
+
+    private void DescribeInstances(Ec2Call call)
+    {
+        var r = call.Request;
+        var (page, next) = InstanceOperations.Describe(
+            call.State, r.StringList("InstanceId"), Ec2Filter.Parse(r), r.Int("MaxResults"), r.String("NextToken"));
+        call.Xml.Items("reservationSet", page.GroupBy(v => v.Instance.ReservationId), g => xml.Reservation(call.Xml, g.Key, g));
+        call.Xml.Element("nextToken", next);
+    }
+
+    private void TerminateInstances(Ec2Call call)
+    {
+        var changes = instances.Terminate(call.State, call.Request.StringList("InstanceId"));
+        call.Xml.Items("instancesSet", changes, c =>
+        {
+            call.Xml.Element("instanceId", c.InstanceId);
+            InstanceXml.InstanceState(call.Xml, "currentState", c.Current);
+            InstanceXml.InstanceState(call.Xml, "previousState", c.Previous);
+        });
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using StatefulSpot.Emulator.Core;
+using StatefulSpot.Emulator.Ec2.Operations;
+using StatefulSpot.Emulator.Ec2.Query;
+using StatefulSpot.Emulator.Ec2.Xml;
+
+namespace StatefulSpot.Emulator.Ec2.Actions;
+
+/// <summary>DescribeSubnets and DescribeAvailabilityZones over the static catalog.</summary>
+internal sealed class NetworkActions(Catalog catalog, EmulatorOptions options, NetworkXml xml)
+{
+    private static readonly FilterFields<SubnetInfo> SubnetFilters = new FilterFields<SubnetInfo>(_ => new Dictionary<string, string>())
+        .Add("subnet-id", s => s.SubnetId)
+        .Add("availability-zone", s => s.Zone)
+        .Add("availability-zone-id", s => s.ZoneId)
+        .Add("vpc-id", _ => DefaultWorld.VpcId)
+        .Add("cidr-block", s => s.Cidr.ToString())
+        .Add("cidr", s => s.Cidr.ToString())
+        .Add("default-for-az", _ => "true")
+        .Add("state", _ => "available");
+
+    private readonly FilterFields<ZoneInfo> _zoneFilters = new FilterFields<ZoneInfo>()
+        .Add("zone-name", z => z.Name)
+        .Add("zone-id", z => z.ZoneId)
+        .Add("state", _ => "available")
+        .Add("region-name", _ => options.Region)
+        .Add("zone-type", _ => "availability-zone")
+        .Add("group-name", z => z.GroupName)
+        .Add("opt-in-status", _ => "opt-in-not-required");
+
+    public void Register(Ec2ActionTable table) => table
+        .ReadOnly("DescribeSubnets", DescribeSubnets)
+        .ReadOnly("DescribeAvailabilityZones", DescribeAvailabilityZones);
+
+    private void DescribeSubnets(Ec2Call call)
+    {
+        var r = call.Request;
+        var ids = r.StringList("SubnetId");
+        var missing = ids.Where(id => catalog.FindSubnet(id) is null).ToList();
+        if (missing.Count > 0)
+        {
+            throw Ec2Errors.SubnetsNotFound(missing);
+        }
+
+        var matches = SubnetFilters.Compile(Ec2Filter.Parse(r));
+        var all = catalog.Subnets.Where(s => ids.Count == 0 || ids.Contains(s.SubnetId)).Where(matches).ToList();
+        var (page, next) = Pagination.Apply(all, r.Int("MaxResults"), r.String("NextToken"), 5, 1000);
+        call.Xml.Items("subnetSet", page, s =>
+            xml.Subnet(call.Xml, s, s.Cidr.UsableCount - PrivateAddresses.UsedCount(call.State.Ec2, s.SubnetId)));
+        call.Xml.Element("nextToken", next);
+    }
+
+    private void DescribeAvailabilityZones(Ec2Call call)
+    {
+        var r = call.Request;
+        var names = r.StringList("ZoneName");
+        var zoneIds = r.StringList("ZoneId");
+        var unknown = names.FirstOrDefault(n => catalog.FindZone(n) is null)
+            ?? zoneIds.FirstOrDefault(id => catalog.Zones.All(z => z.ZoneId != id));
+        if (unknown is not null)
+        {
+            throw Ec2Errors.InvalidParameterValue(string.Create(CultureInfo.InvariantCulture, $"The zone '{unknown}' does not exist."));
+        }
+
+        var matches = _zoneFilters.Compile(Ec2Filter.Parse(r));
+        var zones = catalog.Zones
+            .Where(z => (names.Count == 0 && zoneIds.Count == 0) || names.Contains(z.Name) || zoneIds.Contains(z.ZoneId))
+            .Where(matches);
+        call.Xml.Items("availabilityZoneInfo", zones, z => xml.Zone(call.Xml, z));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using StatefulSpot.Emulator.Core;
+using StatefulSpot.Emulator.Ec2.Model;
+using StatefulSpot.Emulator.Ec2.Query;
+
+namespace StatefulSpot.Emulator.Ec2.Operations;
+
+/// <summary>CreateNetworkInterface's parameters.</summary>
+internal sealed record CreateNetworkInterfaceArgs(
+    string? SubnetId, string? PrivateIpAddress, string? Description, IReadOnlyList<string> SecurityGroupIds,
+    Dictionary<string, string> Tags, string? ClientToken, string Fingerprint);
+
+/// <summary>
+/// Network interface rules and state machine: <c>pending → available → in-use → available</c>; an interface created by
+/// a launch is deleted with its instance, an existing one passed at launch returns to <c>available</c> at <c>terminated</c>.
+/// </summary>
+internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
+{
+    public const string CreateAction = "CreateNetworkInterface";
+
+    public static FilterFields<NetworkInterface> Filters { get; } = new FilterFields<NetworkInterface>(n => n.Tags)
+        .Add("network-interface-id", n => n.NetworkInterfaceId)
+        .Add("status", n => n.Status.ToWire())
+        .Add("subnet-id", n => n.SubnetId)
+        .Add("vpc-id", n => n.VpcId)
+        .Add("availability-zone", n => n.AvailabilityZone)
+        .Add("private-ip-address", n => n.PrivateIpAddress)
+        .Add("addresses.private-ip-address", n => n.PrivateIpAddress)
+        .Add("mac-address", n => n.MacAddress)
+        .Add("description", n => n.Description)
+        .AddMany("group-id", n => n.SecurityGroupIds)
+        .Add("attachment.instance-id", n => n.Attachment?.InstanceId)
+        .Add("attachment.attachment-id", n => n.Attachment?.AttachmentId)
+        .Add("attachment.device-index", n => n.Attachment?.DeviceIndex.ToString(CultureInfo.InvariantCulture))
+        .Add("attachment.status", n => n.Attachment?.State.ToWire())
+        .Add("attachment.delete-on-termination", n => n.Attachment is { } a ? (a.DeleteOnTermination ? "true" : "false") : null);
+
+    public NetworkInterface Create(EmulatorState state, CreateNetworkInterfaceArgs args)
+    {
+        if (ClientTokens.Replay(state.Ec2, CreateAction, args.ClientToken, args.Fingerprint) is { } replayed)
+        {
+            return state.Ec2.NetworkInterfaces.TryGetValue(replayed[0], out var original)
+                ? original
+                : throw Ec2Errors.NetworkInterfacesNotFound(replayed);
+        }
+
+        var subnet = ctx.RequireSubnet(args.SubnetId ?? throw Ec2Errors.MissingParameter("SubnetId"));
+        var eni = New(state, subnet, args.PrivateIpAddress, args.Description, args.SecurityGroupIds, args.Tags, args.ClientToken);
+        eni.Status = NetworkInterfaceStatus.Pending;
+        state.Ec2.NetworkInterfaces[eni.NetworkInterfaceId] = eni;
+        state.Timeline.Schedule(ctx.Now + ctx.Durations.NetworkInterfacePending, TransitionKind.NetworkInterfaceAvailable, eni.NetworkInterfaceId);
+        ClientTokens.Record(state.Ec2, CreateAction, args.ClientToken, args.Fingerprint, [eni.NetworkInterfaceId]);
+        return eni;
+    }
+
+    /// <summary>A new interface created by a launch, attached (attaching) to <paramref name="instance"/>.</summary>
+    public NetworkInterface CreateForLaunch(
+        EmulatorState state, Instance instance, SubnetInfo subnet, string? privateIp, int deviceIndex, bool deleteOnTermination,
+        string? description, IReadOnlyList<string> securityGroupIds, Dictionary<string, string> tags)
+    {
+        var eni = New(state, subnet, privateIp, description, securityGroupIds, tags, clientToken: null);
+        eni.Status = NetworkInterfaceStatus.InUse;
+        eni.Attachment = NewAttachment(instance, deviceIndex, deleteOnTermination);
+        state.Ec2.NetworkInterfaces[eni.NetworkInterfaceId] = eni;
+        return eni;
+    }
+
+    /// <summary>Attaches an existing, available interface to a launching instance (never delete-on-termination).</summary>
+    public static void AttachAtLaunch(NetworkInterface eni, Instance instance, int deviceIndex)
+    {
+        eni.Status = NetworkInterfaceStatus.InUse;
+        eni.Attachment = NewAttachment(instance, deviceIndex, deleteOnTermination: false);
+    }
+
+    public static IReadOnlyList<NetworkInterface> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
+    {
+        var matches = Filters.Compile(filters);
+        var missing = ids.Where(id => !state.Ec2.NetworkInterfaces.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            throw Ec2Errors.NetworkInterfacesNotFound(missing);
+        }
+
+        var candidates = ids.Count > 0 ? ids.Distinct().Select(id => state.Ec2.NetworkInterfaces[id]) : state.Ec2.NetworkInterfaces.Values;
+        return candidates.Where(matches).OrderBy(n => n.Sequence).ToList();
+    }
+
+    public static void Delete(EmulatorState state, string eniId)
+    {
+        var eni = state.Ec2.NetworkInterfaces.GetValueOrDefault(eniId) ?? throw Ec2Errors.NetworkInterfacesNotFound([eniId]);
+        if (eni.Attachment is not null)
+        {
+            throw Ec2Errors.InterfaceInUse(eniId);
+        }
+
+        state.Ec2.NetworkInterfaces.Remove(eniId);
+    }
+
+    /// <summary>Timed: <c>pending → available</c>.</summary>
+    public static void OnCreated(EmulatorState state, string eniId)
+    {
+        if (state.Ec2.NetworkInterfaces.TryGetValue(eniId, out var eni) && eni.Status == NetworkInterfaceStatus.Pending)
+        {
+            eni.Status = NetworkInterfaceStatus.Available;
+        }
+    }
+
+    public static void OnInstanceRunning(EmulatorState state, string instanceId)
+    {
+        foreach (var eni in state.Ec2.InterfacesAttachedTo(instanceId))
+        {
+            if (eni.Attachment!.State == AttachmentState.Attaching)
+            {
+                eni.Attachment.State = AttachmentState.Attached;
+            }
+        }
+    }
+
+    /// <summary>At <c>terminated</c>: delete-on-termination interfaces are deleted, the others detach and become <c>available</c>.</summary>
+    public static void ReleaseFromTerminated(EmulatorState state, string instanceId)
+    {
+        foreach (var eni in state.Ec2.InterfacesAttachedTo(instanceId).ToList())
+        {
+            if (eni.Attachment!.DeleteOnTermination)
+            {
+                state.Ec2.NetworkInterfaces.Remove(eni.NetworkInterfaceId);
+            }
+            else
+            {
+                eni.Attachment = null;
+                eni.Status = NetworkInterfaceStatus.Available;
+            }
+        }
+    }
+
+    private static NetworkInterface New(
+        EmulatorState state, SubnetInfo subnet, string? privateIp, string? description, IReadOnlyList<string> securityGroupIds,
+        Dictionary<string, string> tags, string? clientToken) => new()
+        {
+            NetworkInterfaceId = ResourceIds.New(ResourceIds.NetworkInterface),
+            Sequence = state.Ec2.NextSequence(),
+            SubnetId = subnet.SubnetId,
+            VpcId = DefaultWorld.VpcId,
+            AvailabilityZone = subnet.Zone,
+            PrivateIpAddress = PrivateAddresses.Choose(state.Ec2, subnet, privateIp),
+            MacAddress = ResourceIds.MacAddress(),
+            Description = description ?? "",
+            SecurityGroupIds = securityGroupIds.Count > 0 ? [.. securityGroupIds] : [DefaultWorld.SecurityGroupId],
+            ClientToken = clientToken,
+            Tags = tags,
+        };
+
+    private static NetworkInterfaceAttachment NewAttachment(Instance instance, int deviceIndex, bool deleteOnTermination) => new()
+    {
+        AttachmentId = ResourceIds.New(ResourceIds.NetworkInterfaceAttachment),
+        InstanceId = instance.InstanceId,
+        DeviceIndex = deviceIndex,
+        State = AttachmentState.Attaching,
+        AttachTime = instance.LaunchTime,
+        DeleteOnTermination = deleteOnTermination,
+    };
+}

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+
+namespace StatefulSpot.Emulator;
+
+/// <summary>
+/// Settings of the AWS emulator. Bound from the configuration section <c>Emulator</c> when run standalone
+/// (e.g. <c>--Emulator:TimeScale=0.1</c>). Every simulated EC2 duration is multiplied by <see cref="TimeScale"/>;
+/// SQS protocol timeouts (visibility timeout, long polling) are real time and never scaled.
+/// </summary>
+public sealed partial class EmulatorOptions
+{
+    /// <summary>The configuration section the standalone emulator binds.</summary>
+    public const string SectionName = "Emulator";
+
+    /// <summary>Region the emulator pretends to be (ARNs, events, zone names). Default <c>us-east-1</c>.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>12-digit account id used in ARNs, owner ids, queue URLs and events. Default <c>123456789012</c>.</summary>
+    public string AccountId { get; set; } = "123456789012";
+
+    /// <summary>SQS queue (created at start) that receives the EventBridge-shaped EC2 events. Default <c>statefulspot-events</c>.</summary>
+    public string EventQueueName { get; set; } = "statefulspot-events";
+
+    /// <summary>
+    /// Optional JSON file holding the whole world (EC2 resources, pending transitions, queue contents).
+    /// Loaded at start, saved shortly after every change and on dispose. Default <c>null</c> (in memory only).
+    /// </summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>How long changes are batched before the state file is written (real time). Default 250 ms.</summary>
+    public TimeSpan StateFileSaveDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Multiplier applied to every simulated EC2 duration: 0.01 makes the world 100x faster. Default 1.0.</summary>
+    public double TimeScale { get; set; } = 1.0;
+
+    /// <summary>Instance <c>pending</c> to <c>running</c> (unscaled). Default 8 s.</summary>
+    public TimeSpan InstancePendingDuration { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Instance <c>shutting-down</c> to <c>terminated</c> (unscaled). Default 20 s.</summary>
+    public TimeSpan InstanceShuttingDownDuration { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Volume <c>creating</c> to <c>available</c> (unscaled). Default 2 s.</summary>
+    public TimeSpan VolumeCreatingDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Volume attachment <c>attaching</c> to <c>attached</c> (unscaled). Default 2 s.</summary>
+    public TimeSpan VolumeAttachingDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Volume attachment <c>detaching</c> to volume <c>available</c> (unscaled). Default 2 s.</summary>
+    public TimeSpan VolumeDetachingDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Network interface <c>pending</c> to <c>available</c> (unscaled). Default 1 s.</summary>
+    public TimeSpan NetworkInterfacePendingDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Lead time between a Spot interruption warning and the interruption action (unscaled). Default 120 s.</summary>
+    public TimeSpan InterruptionNoticeLead { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Whether "EC2 Instance State-change Notification" events are put on the event queue. Default true.</summary>
+    public bool EmitStateChangeEvents { get; set; } = true;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad key.</summary>
+    public void Validate()
+    {
+        Require(!string.IsNullOrWhiteSpace(Region) && RegionPattern().IsMatch(Region), nameof(Region), "a region name such as us-east-1");
+        Require(AccountIdPattern().IsMatch(AccountId ?? ""), nameof(AccountId), "exactly 12 digits");
+        Require(QueueNamePattern().IsMatch(EventQueueName ?? ""), nameof(EventQueueName),
+            "1 to 80 alphanumeric characters, hyphens or underscores");
+        Require(double.IsFinite(TimeScale) && TimeScale >= 0, nameof(TimeScale), "a finite number >= 0");
+        Require(StateFileSaveDelay >= TimeSpan.Zero, nameof(StateFileSaveDelay), "a non-negative duration");
+        Require(InstancePendingDuration >= TimeSpan.Zero, nameof(InstancePendingDuration), "a non-negative duration");
+        Require(InstanceShuttingDownDuration >= TimeSpan.Zero, nameof(InstanceShuttingDownDuration), "a non-negative duration");
+        Require(VolumeCreatingDuration >= TimeSpan.Zero, nameof(VolumeCreatingDuration), "a non-negative duration");
+        Require(VolumeAttachingDuration >= TimeSpan.Zero, nameof(VolumeAttachingDuration), "a non-negative duration");
+        Require(VolumeDetachingDuration >= TimeSpan.Zero, nameof(VolumeDetachingDuration), "a non-negative duration");
+        Require(NetworkInterfacePendingDuration >= TimeSpan.Zero, nameof(NetworkInterfacePendingDuration), "a non-negative duration");
+        Require(InterruptionNoticeLead >= TimeSpan.Zero, nameof(InterruptionNoticeLead), "a non-negative duration");
+    }
+
+    private static void Require(bool ok, string key, string expectation)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"{SectionName}:{key} must be {expectation}.", key);
+        }
+    }
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
+    private static partial Regex RegionPattern();
+
+    [GeneratedRegex("^[0-9]{12}$")]
+    private static partial Regex AccountIdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,80}$")]
+    private static partial Regex QueueNamePattern();
+}

@@ -1,0 +1,83 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using StatefulSpot.Emulator.Tests.Infrastructure;
+
+namespace StatefulSpot.Emulator.Tests.Persistence;
+
+public sealed class StateFileTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("statefulspot-emulator-").FullName;
+
+    private string StateFile => Path.Combine(_directory, "world.json");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task StateFile_RoundTrip_KeepsInstancesVolumesInterfacesAndMessages()
+    {
+        string instanceId, privateIp, volumeId, eniId, queueUrl;
+        await using (var first = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile))
+        {
+            var eni = await first.CreateAvailableInterfaceAsync(DefaultWorld.SubnetB, "10.0.2.99");
+            var instance = await first.LaunchRunningAsync(configure: r => r.NetworkInterfaces =
+                [new InstanceNetworkInterfaceSpecification { NetworkInterfaceId = eni.NetworkInterfaceId, DeviceIndex = 0 }]);
+            var volume = await first.CreateAvailableVolumeAsync(DefaultWorld.ZoneB);
+            queueUrl = (await first.Sqs.CreateQueueAsync("work")).QueueUrl;
+            await first.Sqs.SendMessageAsync(queueUrl, "survives a restart");
+            (instanceId, privateIp, volumeId, eniId) = (instance.InstanceId, instance.PrivateIpAddress, volume.VolumeId, eni.NetworkInterfaceId);
+        }
+
+        Assert.True(File.Exists(StateFile));
+        await using var second = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        var restored = await second.DescribeInstanceAsync(instanceId);
+        Assert.Equal(InstanceStateName.Running, restored.State.Name);
+        Assert.Equal(privateIp, restored.PrivateIpAddress);
+        Assert.Equal(eniId, restored.NetworkInterfaces[0].NetworkInterfaceId);
+        Assert.Equal(VolumeState.Available, (await second.DescribeVolumeAsync(volumeId)).State);
+        var url = (await second.Sqs.GetQueueUrlAsync("work")).QueueUrl;
+        var message = Assert.Single((await second.Sqs.ReceiveMessageAsync(url)).Messages);
+        Assert.Equal("survives a restart", message.Body);
+        var events = await second.Sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest
+        {
+            QueueUrl = second.Emulator.EventQueueUrl,
+            MaxNumberOfMessages = 10,
+        });
+        Assert.NotNull(events.Messages);
+
+        await second.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instanceId] });
+        await second.WaitForInstanceStateAsync(instanceId, InstanceStateName.Terminated);
+        Assert.Equal(NetworkInterfaceStatus.Available, (await second.DescribeInterfaceAsync(eniId)).Status);
+    }
+
+    [Fact]
+    public async Task StateFile_PendingTransitions_ResumeAfterRestart()
+    {
+        string instanceId;
+        await using (var first = await EmulatorHarness.StartAsync(o =>
+        {
+            o.StateFile = StateFile;
+            o.InstancePendingDuration = TimeSpan.FromSeconds(100);
+        }))
+        {
+            instanceId = (await first.LaunchAsync()).InstanceId;
+        }
+
+        await using var second = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        Assert.Equal(InstanceStateName.Pending, (await second.DescribeInstanceAsync(instanceId)).State.Name);
+        await second.WaitForInstanceStateAsync(instanceId, InstanceStateName.Running);
+    }
+
+    [Fact]
+    public async Task StateFile_IsWrittenShortlyAfterAChange()
+    {
+        await using var world = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        var instance = await world.LaunchAsync();
+
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(File.Exists(StateFile) && File.ReadAllText(StateFile).Contains(instance.InstanceId, StringComparison.Ordinal)),
+            saved => saved, "state file with the instance");
+    }
+}
