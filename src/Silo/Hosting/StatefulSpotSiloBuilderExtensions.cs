@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Streams;
+using StatefulSpot.Grains;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Events;
+using StatefulSpot.Streaming.Sqs;
+
+namespace StatefulSpot.Silo.Hosting;
+
+public static class StatefulSpotSiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything every StatefulSpot silo has, whatever its mode: the EC2 seam, the saga options, the
+    /// <c>ec2-events</c> stream over SQS with the EventBridge adapter, and the resume sweep. The host adds
+    /// clustering, grain storage named <see cref="StorageNames.Instances"/>, a reminder service, and
+    /// registrations of <see cref="Amazon.EC2.IAmazonEC2"/> and <see cref="Amazon.SQS.IAmazonSQS"/>.
+    /// </summary>
+    public static ISiloBuilder AddStatefulSpot(this ISiloBuilder silo, string eventQueueUrl, IConfiguration? configuration = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventQueueUrl);
+        var services = silo.Services;
+        services.TryAddTimeProvider();
+        services.AddSingleton<IEc2Api, Ec2Api>();
+        var saga = services.AddOptions<ManagedInstanceOptions>();
+        if (configuration is not null)
+        {
+            saga.Bind(configuration.GetSection(ManagedInstanceOptions.Section));
+        }
+
+        services.AddSingleton<IConfigurationValidator, ManagedInstanceOptionsValidator>();
+        services.AddSqsMessageAdapter<EventBridgeMessageAdapter>(StreamNames.Provider);
+        silo.AddSqsStreams(StreamNames.Provider, options => options.QueueUrl = eventQueueUrl,
+            streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ResumeSweep>();
+        return silo;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>Fails silo start-up with every bad saga option named.</summary>
+    private sealed class ManagedInstanceOptionsValidator(IOptions<ManagedInstanceOptions> options) : IConfigurationValidator
+    {
+        public void ValidateConfiguration()
+        {
+            var problems = options.Value.Validate();
+            if (problems.Count > 0)
+            {
+                throw new OrleansConfigurationException(string.Join(" ", problems));
+            }
+        }
+    }
+}

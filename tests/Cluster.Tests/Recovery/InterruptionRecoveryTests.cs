@@ -1,0 +1,157 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using StatefulSpot.Emulator;
+using StatefulSpot.Grains.Interfaces;
+using LaunchSpecification = StatefulSpot.Grains.Interfaces.LaunchSpecification;
+
+namespace StatefulSpot.Cluster.Tests.Recovery;
+
+public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture) : IClassFixture<StatefulSpotClusterFixture>, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials("test", "test"),
+        new AmazonEC2Config { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+
+    private readonly AmazonSQSClient _sqs = new(new BasicAWSCredentials("test", "test"),
+        new AmazonSQSConfig { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+
+    public static ManagedInstanceSpec DatabaseSpec(bool persistPrivateIp = true) => new()
+    {
+        Name = "orders-db",
+        SubnetIds = [DefaultWorld.SubnetA],
+        LaunchSpecification = new LaunchSpecification
+        {
+            ImageId = DefaultWorld.ImageId,
+            InstanceType = "m5.large",
+            DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 50 }],
+        },
+        Persistence = new PersistenceSpec { PersistPrivateIp = persistPrivateIp },
+    };
+
+    [Fact]
+    public async Task SpotInterruption_ComesBackOnANewInstanceWithTheSameVolumeEniAndPrivateIp()
+    {
+        var created = await fixture.Client.CreateAsync(DatabaseSpec());
+        var before = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.Equal(ManagedInstanceStatus.Active, before.Status);
+        var volumeBefore = Assert.Single(before.Volumes);
+        Assert.Equal(before.InstanceId, volumeBefore.AttachedInstanceId);
+
+        // A poison message ahead of the notice must not stop the stream.
+        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = "{ not json" });
+        await fixture.Emulator.InterruptAsync(before.InstanceId!);
+
+        var after = await fixture.Client.WaitUntilAsync(created.Id,
+            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+
+        Assert.Equal(ManagedInstanceStatus.Active, after.Status);
+        Assert.NotEqual(before.InstanceId, after.InstanceId);
+        Assert.Equal(volumeBefore.VolumeId, Assert.Single(after.Volumes).VolumeId);
+        Assert.Equal(before.NetworkInterfaceId, after.NetworkInterfaceId);
+        Assert.Equal(before.PrivateIp, after.PrivateIp);
+
+        var recovery = after.History.Last();
+        Assert.Equal(OperationKind.Recycle, recovery.Kind);
+        Assert.Equal(OperationTrigger.SpotInterruption, recovery.Trigger);
+        Assert.Equal(before.InstanceId, recovery.OldInstanceId);
+        Assert.Equal(after.InstanceId, recovery.NewInstanceId);
+        Assert.NotNull(recovery.Downtime);
+        Assert.True(recovery.OldTerminatedAt <= recovery.ReplacementLaunchedAt, "the replacement was launched before the old instance was gone");
+
+        // What EC2 itself says: one live instance for the managed instance, holding the ENI at index 0 and the volume.
+        var live = await LiveInstancesAsync(created.Id);
+        var instance = Assert.Single(live);
+        Assert.Equal(after.InstanceId, instance.InstanceId);
+        Assert.Equal(before.PrivateIp, instance.PrivateIpAddress);
+        var eni = Assert.Single(instance.NetworkInterfaces);
+        Assert.Equal(before.NetworkInterfaceId, eni.NetworkInterfaceId);
+        Assert.Equal(0, eni.Attachment.DeviceIndex);
+        var volume = (await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeBefore.VolumeId!] })).Volumes.Single();
+        var attachment = Assert.Single(volume.Attachments);
+        Assert.Equal(after.InstanceId, attachment.InstanceId);
+        Assert.Equal("/dev/sdf", attachment.Device);
+    }
+
+    [Fact]
+    public async Task DuplicateInterruptionNotice_DoesNotRecoverTwice()
+    {
+        var created = await fixture.Client.CreateAsync(DatabaseSpec(persistPrivateIp: false));
+        var before = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.Equal(ManagedInstanceStatus.Active, before.Status);
+
+        var notice = SpotWarning(before.InstanceId!, Guid.NewGuid().ToString());
+        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = notice });
+        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = notice });
+        await _ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [before.InstanceId!] });
+
+        var after = await fixture.Client.WaitUntilAsync(created.Id,
+            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+        Assert.Equal(ManagedInstanceStatus.Active, after.Status);
+
+        // Give any second (wrong) recovery the time to start before looking again.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var settled = await fixture.Client.GetAsync(created.Id);
+        Assert.Equal(before.Generation + 1, settled!.Generation);
+        Assert.Single(settled.History, h => h.Kind == OperationKind.Recycle);
+        Assert.Single(await LiveInstancesAsync(created.Id));
+        Assert.Equal(before.Volumes.Single().VolumeId, settled.Volumes.Single().VolumeId);
+    }
+
+    [Fact]
+    public async Task Create_WithUnknownSubnet_IsRejectedWithTheFieldNamedAndCreatesNothing()
+    {
+        var id = StatefulSpot.Client.StatefulSpotClient.NewId();
+        var spec = DatabaseSpec() with { SubnetIds = ["subnet-0123456789abcdef0"] };
+
+        var error = await Assert.ThrowsAsync<InvalidSpecException>(() => fixture.Client.CreateAsync(id, spec));
+
+        Assert.Contains("subnetIds", error.Message);
+        Assert.Null(await fixture.Client.GetAsync(id));
+        Assert.Empty(await LiveInstancesAsync(id));
+        var enis = await _ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
+        {
+            Filters = [new Filter("tag:statefulspot:managed-instance", [id])],
+        });
+        Assert.Empty(enis.NetworkInterfaces ?? []);
+    }
+
+    [Fact]
+    public async Task List_ReturnsCreatedManagedInstances()
+    {
+        var created = await fixture.Client.CreateAsync(DatabaseSpec(persistPrivateIp: false));
+
+        var all = await fixture.Client.ListAsync();
+
+        Assert.Contains(all, v => v.Id == created.Id && v.Spec.Name == "orders-db");
+    }
+
+    private async Task<List<Instance>> LiveInstancesAsync(string managedInstanceId)
+    {
+        var response = await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters =
+            [
+                new Filter("tag:statefulspot:managed-instance", [managedInstanceId]),
+                new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),
+            ],
+        });
+        return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
+    }
+
+    private static string SpotWarning(string instanceId, string eventId) => $$$"""
+        {"version":"0","id":"{{{eventId}}}","detail-type":"EC2 Spot Instance Interruption Warning","source":"aws.ec2",
+         "account":"123456789012","time":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}","region":"us-east-1",
+         "resources":["arn:aws:ec2:us-east-1:123456789012:instance/{{{instanceId}}}"],
+         "detail":{"instance-id":"{{{instanceId}}}","instance-action":"terminate"}}
+        """;
+
+    public void Dispose()
+    {
+        _ec2.Dispose();
+        _sqs.Dispose();
+    }
+}
