@@ -7,7 +7,7 @@ namespace StatefulSpot.Client;
 /// The typed entry point for .NET services: create, read and list managed instances through an Orleans
 /// cluster client, without knowing grain keys.
 /// </summary>
-public sealed class StatefulSpotClient(IClusterClient cluster)
+public sealed partial class StatefulSpotClient(IClusterClient cluster)
 {
     /// <summary>Creates a managed instance with a new id (smi-xxxxxxxx) and returns its first view (status Creating).</summary>
     public Task<ManagedInstanceView> CreateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
