@@ -17,6 +17,26 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     public Task<ManagedInstanceView> CreateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
         Grain(id).CreateAsync(spec, cancellationToken);
 
+    /// <summary>Replaces the spec; launch settings apply at the next launch (recycle, resume or recovery).</summary>
+    public Task<ManagedInstanceView> UpdateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
+        Grain(id).UpdateAsync(spec, cancellationToken);
+
+    /// <summary>Terminates the compute and keeps volumes, network interface and IP.</summary>
+    public Task<ManagedInstanceView> PauseAsync(string id, CancellationToken cancellationToken = default) =>
+        Grain(id).PauseAsync(cancellationToken);
+
+    /// <summary>Brings a paused managed instance back on a new EC2 instance.</summary>
+    public Task<ManagedInstanceView> ResumeAsync(string id, CancellationToken cancellationToken = default) =>
+        Grain(id).ResumeAsync(cancellationToken);
+
+    /// <summary>Replaces the EC2 instance, keeping what the persistence settings keep.</summary>
+    public Task<ManagedInstanceView> RecycleAsync(string id, CancellationToken cancellationToken = default) =>
+        Grain(id).RecycleAsync(cancellationToken);
+
+    /// <summary>Deletes the managed instance; <paramref name="options"/> says what goes with it (by default, data stays).</summary>
+    public Task<ManagedInstanceView> DeleteAsync(string id, DeleteOptions? options = null, CancellationToken cancellationToken = default) =>
+        Grain(id).DeleteAsync(options ?? new DeleteOptions(), cancellationToken);
+
     /// <summary>The managed instance, or null when no managed instance has this id.</summary>
     public async Task<ManagedInstanceView?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -30,12 +50,12 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
         }
     }
 
-    /// <summary>All managed instances, in creation order.</summary>
+    /// <summary>All managed instances that are not deleted, in creation order.</summary>
     public async Task<IReadOnlyList<ManagedInstanceView>> ListAsync(CancellationToken cancellationToken = default)
     {
         var ids = await cluster.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).ListAsync(cancellationToken);
         var views = await Task.WhenAll(ids.Select(id => GetAsync(id, cancellationToken)));
-        return [.. views.OfType<ManagedInstanceView>()];
+        return [.. views.OfType<ManagedInstanceView>().Where(v => v.Status != ManagedInstanceStatus.Deleted)];
     }
 
     /// <summary>

@@ -17,6 +17,26 @@ public interface IManagedInstanceGrain : IGrainWithStringKey
     [Alias("get"), ReadOnly, AlwaysInterleave]
     Task<ManagedInstanceView> GetAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces the spec. Launch settings apply at the next launch; changes that cannot be applied safely are rejected.</summary>
+    [Alias("update")]
+    Task<ManagedInstanceView> UpdateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps volumes, network interface and IP, and terminates the compute. Allowed when Active or Error.</summary>
+    [Alias("pause")]
+    Task<ManagedInstanceView> PauseAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Launches a new instance with the persisted resources. Allowed when Paused.</summary>
+    [Alias("resume")]
+    Task<ManagedInstanceView> ResumeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the instance (pause, then resume) to apply a new spec or leave a bad host. Allowed when Active or Error.</summary>
+    [Alias("recycle")]
+    Task<ManagedInstanceView> RecycleAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the managed instance, taking with it what <paramref name="options"/> says.</summary>
+    [Alias("delete")]
+    Task<ManagedInstanceView> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>An EC2 signal about one of this managed instance's EC2 instances. Idempotent.</summary>
     [Alias("accept-notice")]
     Task AcceptNoticeAsync(Ec2Event notice, CancellationToken cancellationToken = default);

@@ -14,6 +14,10 @@ public interface INetworkInterfaceGrain : IGrainWithStringKey
     [Alias("refresh")]
     Task<NetworkInterfaceView> RefreshAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes the ENI; it must not be attached. Deleting an ENI that is already gone is done.</summary>
+    [Alias("delete")]
+    Task DeleteAsync(CancellationToken cancellationToken = default);
+
     [Alias("get"), ReadOnly, AlwaysInterleave]
     Task<NetworkInterfaceView?> GetAsync(CancellationToken cancellationToken = default);
 }

@@ -21,6 +21,10 @@ public interface IVolumeGrain : IGrainWithStringKey
     [Alias("refresh")]
     Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes the volume; it must not be attached. Deleting a volume that is already gone is done.</summary>
+    [Alias("delete")]
+    Task DeleteAsync(CancellationToken cancellationToken = default);
+
     [Alias("get"), ReadOnly, AlwaysInterleave]
     Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default);
 }

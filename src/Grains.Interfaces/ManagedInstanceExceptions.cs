@@ -45,3 +45,10 @@ public sealed class InvalidTransitionException : ManagedInstanceException
     [Id(1)] public ManagedInstanceStatus Status { get; }
     [Id(2)] public string Operation { get; }
 }
+
+/// <summary>The request's options contradict each other or the managed instance; the message says what to change.</summary>
+[GenerateSerializer, Alias("statefulspot.invalid-request")]
+public sealed class InvalidRequestException : ManagedInstanceException
+{
+    public InvalidRequestException(string message) : base(message) { }
+}

@@ -5,6 +5,11 @@ public enum ManagedInstanceStatus
     Creating = 1,
     Active = 2,
     Recycling = 3,
+    Pausing = 4,
+    Paused = 5,
+    Resuming = 6,
+    Deleting = 7,
+    Deleted = 8,
     Error = 9,
 }
 
@@ -32,6 +37,12 @@ public sealed record ManagedInstanceView
 
     /// <summary>Finished operations, newest last, bounded.</summary>
     [Id(11)] public IReadOnlyList<OperationRecord> History { get; init; } = [];
+
+    /// <summary>Instance type of the current instance.</summary>
+    [Id(12)] public string? InstanceType { get; init; }
+
+    /// <summary>Market of the current instance: spot or on-demand.</summary>
+    [Id(13)] public string? Market { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("statefulspot.volume-view")]
@@ -66,6 +77,9 @@ public enum OperationKind
 {
     Create = 1,
     Recycle = 2,
+    Pause = 3,
+    Resume = 4,
+    Delete = 5,
 }
 
 public enum OperationTrigger
@@ -100,4 +114,7 @@ public sealed record OperationRecord
     [Id(12)] public TimeSpan? Downtime { get; init; }
     [Id(13)] public string? Error { get; init; }
     [Id(14)] public string? NoticeId { get; init; }
+
+    /// <summary>Instance type, AZ and market the replacement was launched in.</summary>
+    [Id(15)] public string? Placement { get; init; }
 }

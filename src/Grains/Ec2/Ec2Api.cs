@@ -30,6 +30,15 @@ public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
     public Task<DescribeNetworkInterfacesResponse> DescribeNetworkInterfacesAsync(DescribeNetworkInterfacesRequest request, CancellationToken cancellationToken) =>
         ec2.DescribeNetworkInterfacesAsync(request, cancellationToken);
 
+    public Task<DeleteVolumeResponse> DeleteVolumeAsync(DeleteVolumeRequest request, CancellationToken cancellationToken) =>
+        ec2.DeleteVolumeAsync(request, cancellationToken);
+
+    public Task<DeleteNetworkInterfaceResponse> DeleteNetworkInterfaceAsync(DeleteNetworkInterfaceRequest request, CancellationToken cancellationToken) =>
+        ec2.DeleteNetworkInterfaceAsync(request, cancellationToken);
+
+    public Task<AssociateAddressResponse> AssociateAddressAsync(AssociateAddressRequest request, CancellationToken cancellationToken) =>
+        ec2.AssociateAddressAsync(request, cancellationToken);
+
     public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) =>
         ec2.DescribeSubnetsAsync(request, cancellationToken);
 }

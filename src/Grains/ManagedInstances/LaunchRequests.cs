@@ -8,13 +8,16 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public static class LaunchRequests
 {
     public static RunInstancesRequest Build(string managedInstanceId, int generation, ManagedInstanceSpec spec,
-        string? networkInterfaceId, string clientToken)
+        LaunchCandidate candidate, string availabilityZone, string? networkInterfaceId, string clientToken)
     {
         var launch = spec.LaunchSpecification;
         var request = new RunInstancesRequest
         {
             ImageId = launch.ImageId,
-            InstanceType = InstanceType.FindValue(launch.InstanceType),
+            InstanceType = InstanceType.FindValue(candidate.InstanceType),
+            Placement = new Placement { AvailabilityZone = availabilityZone },
+            KeyName = launch.KeyPair,
+            UserData = launch.UserData,
             MinCount = 1,
             MaxCount = 1,
             ClientToken = clientToken,
@@ -47,7 +50,14 @@ public static class LaunchRequests
             }
         }
 
-        if (spec.Strategy.LifeCycle == LifeCycle.Spot)
+        if (launch.IamInstanceProfile is { } profile)
+        {
+            request.IamInstanceProfile = profile.StartsWith("arn:", StringComparison.Ordinal)
+                ? new IamInstanceProfileSpecification { Arn = profile }
+                : new IamInstanceProfileSpecification { Name = profile };
+        }
+
+        if (candidate.Spot)
         {
             request.InstanceMarketOptions = new InstanceMarketOptionsRequest
             {

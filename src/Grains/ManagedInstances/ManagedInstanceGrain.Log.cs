@@ -22,4 +22,7 @@ public sealed partial class ManagedInstanceGrain
 
     [LoggerMessage(6, LogLevel.Information, "{ManagedInstanceId}: ignored {Kind} {EventId} for {InstanceId}: {Reason}")]
     private partial void LogNoticeIgnored(string managedInstanceId, Ec2EventKind kind, string instanceId, string eventId, string reason);
+
+    [LoggerMessage(7, LogLevel.Information, "{ManagedInstanceId}: spec updated; launch settings apply at the next launch")]
+    private partial void LogUpdated(string managedInstanceId);
 }

@@ -43,28 +43,10 @@ public sealed partial class ManagedInstanceGrain(
                 : throw new InvalidSpecException([$"Managed instance '{Id}' already exists with a different spec; choose another id."]);
         }
 
-        var problems = SpecValidator.Validate(spec);
-        if (problems.Count > 0)
-        {
-            throw new InvalidSpecException(problems);
-        }
-
-        var zone = await _steps.ResolveZoneAsync(spec, cancellationToken);
+        var zone = await ValidateAsync(spec, cancellationToken);
         await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).RegisterAsync(Id, cancellationToken);
-
-        var now = time.GetUtcNow();
-        var first = SagaPlan.First(OperationKind.Create);
-        store.State = new ManagedInstanceState
-        {
-            Spec = spec,
-            Status = ManagedInstanceStatus.Creating,
-            Generation = 1,
-            AvailabilityZone = zone,
-            Operation = new SagaCursor { Kind = OperationKind.Create, Trigger = OperationTrigger.User, Step = first, StartedAt = now, StepStartedAt = now },
-        };
-        await store.WriteStateAsync(cancellationToken);
-        LogOperationStarted(Id, OperationKind.Create, OperationTrigger.User, 1);
-        await EnsureDrivenAsync(cancellationToken);
+        store.State = new ManagedInstanceState { Spec = spec, Generation = 1, AvailabilityZone = zone };
+        await StartAsync(OperationKind.Create, OperationTrigger.User, cursor => cursor, cancellationToken);
         return ManagedInstanceViews.From(Id, State);
     }
 
@@ -72,6 +54,74 @@ public sealed partial class ManagedInstanceGrain(
         State.Spec is null
             ? Task.FromException<ManagedInstanceView>(new ManagedInstanceNotFoundException(Id))
             : Task.FromResult(ManagedInstanceViews.From(Id, State));
+
+    public async Task<ManagedInstanceView> UpdateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default)
+    {
+        var current = Require("update");
+        var problems = UpdateRules.Check(current, spec);
+        if (problems.Count > 0)
+        {
+            throw new InvalidSpecException(problems);
+        }
+
+        var zone = await ValidateAsync(spec, cancellationToken);
+        if (zone != State.AvailabilityZone && (State.NetworkInterfaceId is not null || State.Volumes.Count > 0))
+        {
+            throw new InvalidSpecException([$"'subnetIds' would move the instance from {State.AvailabilityZone} to {zone}, "
+                + "but its network interface and volumes live in that AZ; keep a subnet of it first."]);
+        }
+
+        store.State = State with { Spec = spec };
+        await store.WriteStateAsync(cancellationToken);
+        LogUpdated(Id);
+        return ManagedInstanceViews.From(Id, State);
+    }
+
+    public async Task<ManagedInstanceView> PauseAsync(CancellationToken cancellationToken = default)
+    {
+        var spec = Require("pause");
+        var now = time.GetUtcNow();
+        await StartAsync(OperationKind.Pause, OperationTrigger.User,
+            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now + (spec.Strategy.DrainingTimeout ?? TimeSpan.Zero) },
+            cancellationToken);
+        return ManagedInstanceViews.From(Id, State);
+    }
+
+    public async Task<ManagedInstanceView> ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        Require("resume");
+        store.State = State with { Generation = State.Generation + 1 };
+        await StartAsync(OperationKind.Resume, OperationTrigger.User, cursor => cursor, cancellationToken);
+        return ManagedInstanceViews.From(Id, State);
+    }
+
+    public async Task<ManagedInstanceView> RecycleAsync(CancellationToken cancellationToken = default)
+    {
+        var spec = Require("recycle");
+        var now = time.GetUtcNow();
+        store.State = State with { Generation = State.Generation + 1 };
+        await StartAsync(OperationKind.Recycle, OperationTrigger.User,
+            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now + (spec.Strategy.DrainingTimeout ?? TimeSpan.Zero) },
+            cancellationToken);
+        return ManagedInstanceViews.From(Id, State);
+    }
+
+    public async Task<ManagedInstanceView> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default)
+    {
+        Require("delete");
+        if (!options.ShouldTerminateInstance && State.InstanceId is not null
+            && (options.ShouldDeleteVolumes || options.ShouldDeleteNetworkInterfaces))
+        {
+            throw new InvalidRequestException("The instance keeps running (shouldTerminateInstance is false), so its volumes and "
+                + "network interface are in use and cannot be deleted; set shouldTerminateInstance, or keep them.");
+        }
+
+        var now = time.GetUtcNow();
+        await StartAsync(OperationKind.Delete, OperationTrigger.User,
+            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now, DeleteOptions = options },
+            cancellationToken);
+        return ManagedInstanceViews.From(Id, State);
+    }
 
     public async Task AcceptNoticeAsync(Ec2Event notice, CancellationToken cancellationToken = default)
     {
@@ -83,34 +133,23 @@ public sealed partial class ManagedInstanceGrain(
             return;
         }
 
-        var generation = State.Generation + 1;
-        var history = State.Operation is { } abandoned
-            ? Append(State.History, ManagedInstanceViews.Record(abandoned, State.Generation, now, "superseded by a recovery"))
-            : State.History;
-        var first = SagaPlan.First(OperationKind.Recycle);
+        // The pool that took the instance away is not the place to launch the replacement for a while.
+        var avoided = State is { InstanceType: { } type, AvailabilityZone: { } zone, Market: { } market }
+            ? PlacementRules.Avoid(State.AvoidedPools, PlacementRules.Pool(type, zone, market), now)
+            : State.AvoidedPools;
         store.State = State with
         {
-            Status = ManagedInstanceStatus.Recycling,
-            Generation = generation,
-            History = history,
-            LastError = null,
+            Generation = State.Generation + 1,
+            AvoidedPools = avoided,
             RecentNoticeIds = [.. State.RecentNoticeIds.Append(notice.EventId).TakeLast(_options.RecentNoticeCapacity)],
-            Operation = new SagaCursor
-            {
-                Kind = OperationKind.Recycle,
-                Trigger = decision.Trigger,
-                Step = first,
-                StartedAt = now,
-                StepStartedAt = now,
-                OldInstanceId = notice.InstanceId,
-                NoticeId = notice.EventId,
-                NoticeAt = notice.Time,
-                DrainDeadline = decision.DrainDeadline,
-            },
         };
-        await store.WriteStateAsync(cancellationToken);
-        LogOperationStarted(Id, OperationKind.Recycle, decision.Trigger, generation);
-        await EnsureDrivenAsync(cancellationToken);
+        await StartAsync(OperationKind.Recycle, decision.Trigger, cursor => cursor with
+        {
+            OldInstanceId = notice.InstanceId,
+            NoticeId = notice.EventId,
+            NoticeAt = notice.Time,
+            DrainDeadline = decision.DrainDeadline,
+        }, cancellationToken);
     }
 
     public Task WakeAsync(CancellationToken cancellationToken = default) =>
@@ -125,6 +164,39 @@ public sealed partial class ManagedInstanceGrain(
         }
 
         await EnsureDrivenAsync(CancellationToken.None);
+    }
+
+    /// <summary>Starts an operation: writes its cursor (superseding any running one, which goes to the history) and drives it.</summary>
+    private async Task StartAsync(OperationKind kind, OperationTrigger trigger, Func<SagaCursor, SagaCursor> shape, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var history = State.Operation is { } superseded
+            ? Append(State.History, ManagedInstanceViews.Record(superseded, State.Generation, now, $"superseded by {kind}"))
+            : State.History;
+        var cursor = shape(new SagaCursor { Kind = kind, Trigger = trigger, Step = SagaPlan.First(kind), StartedAt = now, StepStartedAt = now });
+        store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };
+        await store.WriteStateAsync(cancellationToken);
+        LogOperationStarted(Id, kind, trigger, State.Generation);
+        await EnsureDrivenAsync(cancellationToken);
+    }
+
+    /// <summary>The spec, if the managed instance exists and its status allows <paramref name="operation"/>.</summary>
+    private ManagedInstanceSpec Require(string operation) => State.Spec is null || State.Status == ManagedInstanceStatus.Deleted
+        ? throw new ManagedInstanceNotFoundException(Id)
+        : StatusRules.Allows(State.Status, operation)
+            ? State.Spec
+            : throw new InvalidTransitionException(Id, State.Status, operation);
+
+    /// <summary>Validates a spec, statically and against EC2; returns the AZ it lives in.</summary>
+    private async Task<string> ValidateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var problems = SpecValidator.Validate(spec);
+        if (problems.Count > 0)
+        {
+            throw new InvalidSpecException(problems);
+        }
+
+        return await _steps.ResolveZoneAsync(spec, cancellationToken);
     }
 
     private async Task EnsureDrivenAsync(CancellationToken cancellationToken)
@@ -213,12 +285,17 @@ public sealed partial class ManagedInstanceGrain(
         }
 
         var record = ManagedInstanceViews.Record(operation, updated.Generation, now, error: null);
+        var instanceGone = operation.Kind is OperationKind.Pause
+            || operation is { Kind: OperationKind.Delete, DeleteOptions.ShouldTerminateInstance: true };
         store.State = updated with
         {
-            Status = ManagedInstanceStatus.Active,
+            Status = StatusRules.Finished(operation.Kind),
             Operation = null,
             LastError = null,
             History = Append(updated.History, record),
+            InstanceId = instanceGone ? null : updated.InstanceId,
+            InstanceType = instanceGone ? null : updated.InstanceType,
+            Market = instanceGone ? null : updated.Market,
         };
         await store.WriteStateAsync(cancellationToken);
         LogOperationCompleted(Id, operation.Kind, updated.Generation, updated.InstanceId, record.Downtime);

@@ -24,7 +24,19 @@ public sealed record ManagedInstanceState
     /// <summary>EventBridge ids of recently accepted notices, newest last, bounded.</summary>
     [Id(10)] public IReadOnlyList<string> RecentNoticeIds { get; init; } = [];
     [Id(11)] public string? LastError { get; init; }
+
+    /// <summary>Capacity pools that recently failed or interrupted us, avoided until the given time.</summary>
+    [Id(12)] public IReadOnlyList<PoolAvoidance> AvoidedPools { get; init; } = [];
+
+    [Id(13)] public string? InstanceType { get; init; }
+
+    /// <summary>spot or on-demand.</summary>
+    [Id(14)] public string? Market { get; init; }
 }
+
+/// <summary>A capacity pool (instance type, AZ, market) not to launch into before <see cref="Until"/>.</summary>
+[GenerateSerializer, Alias("statefulspot.pool-avoidance")]
+public sealed record PoolAvoidance([property: Id(0)] string Pool, [property: Id(1)] DateTimeOffset Until);
 
 /// <summary>Where an operation stands. Each field is written before the side effect it guards.</summary>
 [GenerateSerializer, Alias("statefulspot.saga-cursor")]
@@ -53,6 +65,12 @@ public sealed record SagaCursor
     [Id(16)] public DateTimeOffset? AttachedAt { get; init; }
     [Id(17)] public string? LastError { get; init; }
 
+    /// <summary>What a delete takes with it.</summary>
+    [Id(18)] public DeleteOptions? DeleteOptions { get; init; }
+
+    /// <summary>Instance type, AZ and market the new instance was launched in.</summary>
+    [Id(19)] public string? Placement { get; init; }
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }
@@ -67,6 +85,10 @@ public enum SagaStep
     WaitRunning = 4,
     AttachVolumes = 5,
     WaitAttached = 6,
+    AssociateElasticIp = 7,
     WaitOldTerminated = 10,
     WaitResourcesReleased = 11,
+    DeleteVolumes = 20,
+    DeleteNetworkInterface = 21,
+    ReleaseAddress = 22,
 }

@@ -49,8 +49,12 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
         SagaStep.WaitRunning => WaitRunningAsync(context),
         SagaStep.AttachVolumes => AttachVolumesAsync(context),
         SagaStep.WaitAttached => WaitAttachedAsync(context),
+        SagaStep.AssociateElasticIp => AssociateElasticIpAsync(context),
         SagaStep.WaitOldTerminated => WaitOldTerminatedAsync(context),
         SagaStep.WaitResourcesReleased => WaitResourcesReleasedAsync(context),
+        SagaStep.DeleteVolumes => DeleteVolumesAsync(context),
+        SagaStep.DeleteNetworkInterface => DeleteNetworkInterfaceAsync(context),
+        SagaStep.ReleaseAddress => Task.FromResult(StepResult.Done(context.State)),
         var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
     };
 
@@ -73,31 +77,57 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
             throw new InvalidSpecException(["'subnetIds' names no subnet EC2 knows."]);
         }
 
-        if (zones.Count > 1 && spec.Persistence.PersistPrivateIp)
+        if (zones.Count > 1 && NetworkRules.NeedsPersistentInterface(spec))
         {
-            throw new InvalidSpecException([$"'persistence.persistPrivateIp' pins the instance to one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
+            throw new InvalidSpecException([$"A persistent private IP (persistence.persistPrivateIp, network.privateIp or network.privateIpPool) pins the instance to one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
         }
 
-        if (zones.Count > 1 && spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.DataVolumes.Count > 0)
+        if (zones.Count > 1 && spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.BlockDeviceMappings.Count > 0)
         {
             throw new InvalidSpecException([$"Reattached data volumes stay in one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
         }
 
-        return (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]).AvailabilityZone;
+        var first = (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]);
+        if (spec.Network.PrivateIp is { } privateIp)
+        {
+            await CheckPrivateIpAsync(first, privateIp, cancellationToken);
+        }
+
+        return first.AvailabilityZone;
+    }
+
+    /// <summary>A fixed private IP must lie in the first subnet, outside its reserved addresses, and be free.</summary>
+    private async Task CheckPrivateIpAsync(Subnet subnet, string privateIp, CancellationToken cancellationToken)
+    {
+        if (!SubnetAddresses.IsAssignable(subnet.CidrBlock, privateIp))
+        {
+            throw new InvalidSpecException([$"'network.privateIp' {privateIp} is not an assignable address of {subnet.SubnetId} ({subnet.CidrBlock}); "
+                + "AWS reserves the first four and the last address."]);
+        }
+
+        var taken = await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
+        {
+            Filters = [new Filter("subnet-id", [subnet.SubnetId]), new Filter("addresses.private-ip-address", [privateIp])],
+        }, cancellationToken);
+        if (taken.NetworkInterfaces is { Count: > 0 } holders)
+        {
+            throw new InvalidSpecException([$"'network.privateIp' {privateIp} is already used by {holders[0].NetworkInterfaceId}; choose a free address."]);
+        }
     }
 
     private static async Task<StepResult> PrepareNetworkAsync(StepContext context)
     {
-        if (!context.Spec.Persistence.PersistPrivateIp)
+        var spec = context.Spec;
+        if (!NetworkRules.NeedsPersistentInterface(spec))
         {
             return StepResult.Done(context.State);
         }
 
-        var spec = context.Spec;
         var eni = await context.NetworkInterface().EnsureCreatedAsync(new NetworkInterfaceRequest
         {
             SubnetId = spec.SubnetIds[0],
             ClientToken = context.ClientToken("eni"),
+            PrivateIp = spec.Network.PrivateIp,
             SecurityGroupIds = spec.LaunchSpecification.SecurityGroupIds,
             Tags = ResourceTags(context, deviceName: "eth0"),
         }, context.CancellationToken);
@@ -112,12 +142,12 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
     private static async Task<StepResult> EnsureVolumesAsync(StepContext context)
     {
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(new VolumeRequest
             {
                 AvailabilityZone = context.State.AvailabilityZone!,
-                SizeGiB = volume.SizeGiB,
+                SizeGiB = volume.VolumeSizeGiB,
                 VolumeType = volume.VolumeType,
                 ClientToken = context.ClientToken("vol" + volume.DeviceName.Replace('/', '-')),
                 Tags = ResourceTags(context, volume.DeviceName),
@@ -139,17 +169,48 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
             }
         }
 
-        var request = LaunchRequests.Build(context.ManagedInstanceId, context.State.Generation, context.Spec, eniId, context.ClientToken("launch"));
-        var response = await ec2.RunInstancesAsync(request, context.CancellationToken);
-        var instance = response.Reservation?.Instances?.FirstOrDefault()
-            ?? throw new SagaStepFailedException("RunInstances returned no instance");
-        await context.Grains.GetGrain<IEc2InstanceGrain>(instance.InstanceId)
-            .SetOwnerAsync(context.ManagedInstanceId, context.State.Generation, context.CancellationToken);
-        return StepResult.Done(context.State with
+        var zone = context.State.AvailabilityZone!;
+        var avoided = context.State.AvoidedPools;
+        Exception? noCapacity = null;
+        foreach (var candidate in PlacementRules.Candidates(context.Spec, zone, avoided, context.Now))
         {
-            InstanceId = instance.InstanceId,
-            Operation = context.Operation with { NewInstanceId = instance.InstanceId, LaunchedAt = context.Now },
-        });
+            var token = context.ClientToken($"launch-{candidate.InstanceType}-{candidate.Market}");
+            var request = LaunchRequests.Build(context.ManagedInstanceId, context.State.Generation, context.Spec, candidate, zone, eniId, token);
+            RunInstancesResponse response;
+            try
+            {
+                response = await ec2.RunInstancesAsync(request, context.CancellationToken);
+            }
+            catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.InsufficientCapacity)
+            {
+                noCapacity = exception;
+                avoided = PlacementRules.Avoid(avoided, candidate.Pool(zone), context.Now);
+                continue;
+            }
+
+            var instance = response.Reservation?.Instances?.FirstOrDefault()
+                ?? throw new SagaStepFailedException("RunInstances returned no instance");
+            await context.Grains.GetGrain<IEc2InstanceGrain>(instance.InstanceId)
+                .SetOwnerAsync(context.ManagedInstanceId, context.State.Generation, context.CancellationToken);
+            return StepResult.Done(context.State with
+            {
+                InstanceId = instance.InstanceId,
+                InstanceType = candidate.InstanceType,
+                Market = candidate.Market,
+                AvoidedPools = avoided,
+                Operation = context.Operation with
+                {
+                    NewInstanceId = instance.InstanceId,
+                    LaunchedAt = context.Now,
+                    Placement = candidate.Pool(zone),
+                },
+            });
+        }
+
+        // Every allowed pool is out of capacity: remember which, and let the step retry with back-off.
+        context.Store.State = context.State with { AvoidedPools = avoided };
+        await context.Store.WriteStateAsync(context.CancellationToken);
+        throw noCapacity ?? new SagaStepFailedException("the spec allows no instance type to launch");
     }
 
     private async Task<StepResult> WaitRunningAsync(StepContext context)
@@ -177,7 +238,7 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
     {
         var instanceId = context.Operation.NewInstanceId!;
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             var grain = context.Volume(volume.DeviceName);
             var current = await grain.RefreshAsync(context.CancellationToken);
@@ -196,7 +257,7 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
     {
         var instanceId = context.Operation.NewInstanceId!;
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
             if (current.AttachedInstanceId != instanceId || current.AttachmentState != "attached")
@@ -213,7 +274,11 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
     private async Task<StepResult> WaitOldTerminatedAsync(StepContext context)
     {
         var operation = context.Operation;
-        var instanceId = operation.OldInstanceId!;
+        if (operation.OldInstanceId is not { } instanceId || operation.DeleteOptions is { ShouldTerminateInstance: false })
+        {
+            return StepResult.Done(context.State);
+        }
+
         var instance = await DescribeInstanceAsync(instanceId, context.CancellationToken);
         var state = instance?.State?.Name?.Value;
 
@@ -236,8 +301,13 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
 
     private static async Task<StepResult> WaitResourcesReleasedAsync(StepContext context)
     {
+        if (context.Operation.DeleteOptions is { ShouldTerminateInstance: false })
+        {
+            return StepResult.Done(context.State);
+        }
+
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.Spec.LaunchSpecification.DataVolumes)
+        foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
             if (current.State != "available")
@@ -258,6 +328,49 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
         }
 
         return StepResult.Done(context.State with { Volumes = volumes });
+    }
+
+    private async Task<StepResult> AssociateElasticIpAsync(StepContext context)
+    {
+        if (context.Spec.Network.ElasticIpAllocationId is not { } allocationId)
+        {
+            return StepResult.Done(context.State);
+        }
+
+        // AssociateAddress is idempotent; AllowReassociation moves the address off the instance it left behind.
+        await ec2.AssociateAddressAsync(new AssociateAddressRequest
+        {
+            AllocationId = allocationId,
+            InstanceId = context.Operation.NewInstanceId,
+            AllowReassociation = true,
+        }, context.CancellationToken);
+        return StepResult.Done(context.State);
+    }
+
+    private static async Task<StepResult> DeleteVolumesAsync(StepContext context)
+    {
+        if (context.Operation.DeleteOptions is not { ShouldDeleteVolumes: true })
+        {
+            return StepResult.Done(context.State);
+        }
+
+        foreach (var volume in context.State.Volumes)
+        {
+            await context.Volume(volume.DeviceName).DeleteAsync(context.CancellationToken);
+        }
+
+        return StepResult.Done(context.State with { Volumes = [] });
+    }
+
+    private static async Task<StepResult> DeleteNetworkInterfaceAsync(StepContext context)
+    {
+        if (context.Operation.DeleteOptions is not { ShouldDeleteNetworkInterfaces: true } || context.State.NetworkInterfaceId is null)
+        {
+            return StepResult.Done(context.State);
+        }
+
+        await context.NetworkInterface().DeleteAsync(context.CancellationToken);
+        return StepResult.Done(context.State with { NetworkInterfaceId = null });
     }
 
     private async Task<Instance?> DescribeInstanceAsync(string instanceId, CancellationToken cancellationToken)

@@ -19,6 +19,8 @@ public static class ManagedInstanceViews
         LastError = state.LastError,
         CurrentStep = state.Operation?.Step.ToString(),
         History = state.History,
+        InstanceType = state.InstanceType,
+        Market = state.Market,
     };
 
     public static OperationRecord Record(SagaCursor operation, int generation, DateTimeOffset now, string? error) => new()
@@ -38,5 +40,6 @@ public static class ManagedInstanceViews
         VolumesAttachedAt = operation.AttachedAt,
         Downtime = operation is { OldTerminatedAt: { } down, AttachedAt: { } up } ? up - down : null,
         Error = error,
+        Placement = operation.Placement,
     };
 }

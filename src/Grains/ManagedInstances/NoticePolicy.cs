@@ -47,9 +47,15 @@ public static class NoticePolicy
             return NoticeDecision.Ignore("the instance is not the managed instance's current one (already replaced)");
         }
 
-        if (state.Operation is { Kind: OperationKind.Recycle } running && running.OldInstanceId == notice.InstanceId)
+        if (state.Operation is { } running && running.OldInstanceId == notice.InstanceId)
         {
-            return NoticeDecision.Ignore("a recovery of this instance is already under way");
+            return NoticeDecision.Ignore($"a {running.Kind} that takes this instance away is already under way");
+        }
+
+        if (state.Status is ManagedInstanceStatus.Pausing or ManagedInstanceStatus.Paused
+            or ManagedInstanceStatus.Deleting or ManagedInstanceStatus.Deleted)
+        {
+            return NoticeDecision.Ignore($"the managed instance is {state.Status}");
         }
 
         var drainLimit = state.Spec.Strategy.DrainingTimeout is { } draining && draining < InterruptionLead ? draining : InterruptionLead;

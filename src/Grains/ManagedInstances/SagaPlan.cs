@@ -6,15 +6,38 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public static class SagaPlan
 {
     private static readonly SagaStep[] CreateSteps =
-        [SagaStep.PrepareNetwork, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached];
+    [
+        SagaStep.PrepareNetwork, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes,
+        SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+    ];
 
     private static readonly SagaStep[] RecycleSteps =
-        [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached];
+    [
+        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
+        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+    ];
+
+    private static readonly SagaStep[] PauseSteps = [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased];
+
+    private static readonly SagaStep[] ResumeSteps =
+    [
+        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
+        SagaStep.AssociateElasticIp,
+    ];
+
+    private static readonly SagaStep[] DeleteSteps =
+    [
+        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.DeleteVolumes, SagaStep.DeleteNetworkInterface,
+        SagaStep.ReleaseAddress,
+    ];
 
     public static IReadOnlyList<SagaStep> Steps(OperationKind kind) => kind switch
     {
         OperationKind.Create => CreateSteps,
         OperationKind.Recycle => RecycleSteps,
+        OperationKind.Pause => PauseSteps,
+        OperationKind.Resume => ResumeSteps,
+        OperationKind.Delete => DeleteSteps,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No plan for this operation."),
     };
 

@@ -44,10 +44,7 @@ public static partial class SpecValidator
             problems.Add($"'launchSpecification.imageId' is '{launch.ImageId}', which is not an image id (ami-…).");
         }
 
-        if (string.IsNullOrWhiteSpace(launch.InstanceType))
-        {
-            problems.Add("'launchSpecification.instanceType' is required.");
-        }
+        ValidateInstanceTypes(launch.InstanceTypes, problems);
 
         if (!DeviceName().IsMatch(launch.RootDeviceName ?? ""))
         {
@@ -60,23 +57,116 @@ public static partial class SpecValidator
         }
 
         ValidateDataVolumes(launch, problems);
-        if (spec.Persistence.BlockDevicesMode != BlockDevicesMode.Reattach)
+        ValidatePersistence(spec.Persistence, problems);
+        ValidateNetwork(spec.Network, problems);
+        ValidateStrategy(spec.Strategy, problems);
+        if (spec.Snapshots.Interval < TimeSpan.FromMinutes(1))
         {
-            problems.Add($"'persistence.blockDevicesMode' is {spec.Persistence.BlockDevicesMode}; the supported value is reattach.");
+            problems.Add($"'snapshots.interval' is {spec.Snapshots.Interval}; it must be at least 1 minute.");
         }
 
-        if (spec.Strategy.DrainingTimeout is { } draining && draining < TimeSpan.Zero)
+        if (spec.Snapshots.Retention is < 1 or > 100)
         {
-            problems.Add("'strategy.drainingTimeout' must not be negative.");
+            problems.Add($"'snapshots.retention' is {spec.Snapshots.Retention}; keep between 1 and 100 snapshots.");
         }
 
         return problems;
     }
 
+    private static void ValidateInstanceTypes(InstanceTypesSpec? types, List<string> problems)
+    {
+        if (types is not { Preferred.Count: > 0 })
+        {
+            problems.Add("'launchSpecification.instanceTypes.preferred' needs at least one instance type.");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in types.Preferred.Concat(types.Others ?? []))
+        {
+            if (!InstanceTypeName().IsMatch(type ?? ""))
+            {
+                problems.Add($"'launchSpecification.instanceTypes' has '{type}', which is not an instance type (m5.large).");
+            }
+            else if (!seen.Add(type!))
+            {
+                problems.Add($"'launchSpecification.instanceTypes' lists '{type}' twice.");
+            }
+        }
+    }
+
+    private static void ValidatePersistence(PersistenceSpec persistence, List<string> problems)
+    {
+        if (!Enum.IsDefined(persistence.BlockDevicesMode))
+        {
+            problems.Add($"'persistence.blockDevicesMode' has the unknown value {(int)persistence.BlockDevicesMode}; use reattach or onLaunch.");
+        }
+        else if (persistence.BlockDevicesMode == BlockDevicesMode.OnLaunch)
+        {
+            problems.Add("'persistence.blockDevicesMode' onLaunch is not available yet; use reattach.");
+        }
+
+        if (persistence.PersistRootDevice)
+        {
+            problems.Add("'persistence.persistRootDevice' is not available yet; keep state on data volumes.");
+        }
+    }
+
+    private static void ValidateNetwork(NetworkSpec network, List<string> problems)
+    {
+        if (network.PrivateIp is not null && network.PrivateIpPool is not null)
+        {
+            problems.Add("Set at most one of 'network.privateIp' and 'network.privateIpPool'.");
+        }
+
+        if (network.PrivateIp is not null && !Ipv4.IsMatch(network.PrivateIp))
+        {
+            problems.Add($"'network.privateIp' is '{network.PrivateIp}', which is not an IPv4 address.");
+        }
+
+        if (network.PrivateIpPool is { Length: 0 })
+        {
+            problems.Add("'network.privateIpPool' must name a pool.");
+        }
+
+        if (network.ElasticIpAllocationId is not null && !ElasticIpAllocation().IsMatch(network.ElasticIpAllocationId))
+        {
+            problems.Add($"'network.elasticIp' is '{network.ElasticIpAllocationId}', which is not an allocation id (eipalloc-…).");
+        }
+    }
+
+    private static void ValidateStrategy(StrategySpec strategy, List<string> problems)
+    {
+        if (!Enum.IsDefined(strategy.LifeCycle))
+        {
+            problems.Add($"'strategy.lifeCycle' has the unknown value {(int)strategy.LifeCycle}; use spot or onDemand.");
+        }
+
+        if (!Enum.IsDefined(strategy.RevertToSpot))
+        {
+            problems.Add($"'strategy.revertToSpot' has the unknown value {(int)strategy.RevertToSpot}; use never, always or timeWindow.");
+        }
+
+        if (strategy.DrainingTimeout is { } draining && draining < TimeSpan.Zero)
+        {
+            problems.Add("'strategy.drainingTimeout' must not be negative.");
+        }
+
+        foreach (var window in strategy.OptimizationWindows.Where(w => !OptimizationWindow.IsValid(w)))
+        {
+            problems.Add($"'strategy.optimizationWindows' has '{window}'; write windows as ddd:hh:mm-ddd:hh:mm in UTC, e.g. Sat:02:00-Sat:04:00.");
+        }
+
+        if (strategy.RevertToSpot == RevertToSpot.TimeWindow && strategy.OptimizationWindows.Count == 0)
+        {
+            problems.Add("'strategy.revertToSpot' timeWindow needs at least one 'strategy.optimizationWindows' entry.");
+        }
+    }
+
     private static void ValidateDataVolumes(LaunchSpecification launch, List<string> problems)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { launch.RootDeviceName ?? "" };
-        foreach (var volume in launch.DataVolumes ?? [])
+        foreach (var volume in launch.BlockDeviceMappings ?? [])
         {
             if (!DeviceName().IsMatch(volume.DeviceName ?? ""))
             {
@@ -87,9 +177,9 @@ public static partial class SpecValidator
                 problems.Add($"Device name '{volume.DeviceName}' is used twice; give each volume its own.");
             }
 
-            if (volume.SizeGiB is < 1 or > 16384)
+            if (volume.VolumeSizeGiB is < 1 or > 16384)
             {
-                problems.Add($"Data volume '{volume.DeviceName}' has size {volume.SizeGiB} GiB; it must be between 1 and 16384.");
+                problems.Add($"Data volume '{volume.DeviceName}' has size {volume.VolumeSizeGiB} GiB; it must be between 1 and 16384.");
             }
 
             if (volume.VolumeType is not ("gp2" or "gp3" or "io1" or "io2" or "st1" or "sc1" or "standard"))
@@ -98,6 +188,17 @@ public static partial class SpecValidator
             }
         }
     }
+
+    private static readonly Regex Ipv4 = Ipv4Address();
+
+    [GeneratedRegex(@"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$")]
+    private static partial Regex Ipv4Address();
+
+    [GeneratedRegex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[a-z0-9]+$")]
+    private static partial Regex InstanceTypeName();
+
+    [GeneratedRegex("^eipalloc-[0-9a-f]{8,17}$")]
+    private static partial Regex ElasticIpAllocation();
 
     [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
     private static partial Regex SubnetId();

@@ -58,6 +58,26 @@ public sealed class NetworkInterfaceGrain(
         return Remember(eni);
     }
 
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (store.State.NetworkInterfaceId is not { } id)
+        {
+            return;
+        }
+
+        try
+        {
+            await ec2.DeleteNetworkInterfaceAsync(new DeleteNetworkInterfaceRequest { NetworkInterfaceId = id }, cancellationToken);
+        }
+        catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
+        {
+            // Already gone: deleting is done.
+        }
+
+        _last = null;
+        await store.ClearStateAsync(cancellationToken);
+    }
+
     public Task<NetworkInterfaceView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_last);
 
     private NetworkInterfaceView Remember(NetworkInterface eni) => _last = new NetworkInterfaceView

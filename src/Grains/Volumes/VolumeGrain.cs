@@ -75,6 +75,26 @@ public sealed class VolumeGrain(
         return Remember(volume);
     }
 
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (store.State.VolumeId is not { } volumeId)
+        {
+            return;
+        }
+
+        try
+        {
+            await ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, cancellationToken);
+        }
+        catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
+        {
+            // Already gone: deleting is done.
+        }
+
+        _last = null;
+        await store.ClearStateAsync(cancellationToken);
+    }
+
     public Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_last ?? (store.State.VolumeId is null
         ? null
         : new VolumeView { DeviceName = DeviceName, VolumeId = store.State.VolumeId, AvailabilityZone = store.State.AvailabilityZone }));

@@ -20,8 +20,8 @@ public static class InterruptionDemo
         LaunchSpecification = new LaunchSpecification
         {
             ImageId = DefaultWorld.ImageId,
-            InstanceType = "m5.large",
-            DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 100 }],
+            InstanceTypes = InstanceTypesSpec.Of("m5.large"),
+            BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 100 }],
             Tags = new Dictionary<string, string> { ["app"] = "demo" },
         },
         Persistence = new PersistenceSpec { PersistPrivateIp = true, PersistBlockDevices = true, BlockDevicesMode = BlockDevicesMode.Reattach },

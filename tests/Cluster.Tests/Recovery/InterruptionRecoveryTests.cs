@@ -26,8 +26,8 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
         LaunchSpecification = new LaunchSpecification
         {
             ImageId = DefaultWorld.ImageId,
-            InstanceType = "m5.large",
-            DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 50 }],
+            InstanceTypes = InstanceTypesSpec.Of("m5.large"),
+            BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 50 }],
         },
         Persistence = new PersistenceSpec { PersistPrivateIp = persistPrivateIp },
     };

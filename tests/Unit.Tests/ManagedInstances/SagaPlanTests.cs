@@ -12,13 +12,39 @@ public sealed class SagaPlanTests
         var steps = SagaPlan.Steps(OperationKind.Recycle);
 
         Assert.Equal(
-            [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached],
+            [
+                SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
+                SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+            ],
             steps);
     }
 
     [Fact]
     public void Next_AfterTheLastStep_IsDone() =>
-        Assert.Equal(SagaStep.Done, SagaPlan.Next(OperationKind.Create, SagaStep.WaitAttached));
+        Assert.Equal(SagaStep.Done, SagaPlan.Next(OperationKind.Create, SagaStep.AssociateElasticIp));
+
+    [Fact]
+    public void Pause_TerminatesAndWaitsForTheResourcesButLaunchesNothing() =>
+        Assert.DoesNotContain(SagaStep.Launch, SagaPlan.Steps(OperationKind.Pause));
+
+    [Fact]
+    public void EveryPlanThatLaunches_AttachesVolumesAfterTheInstanceRuns()
+    {
+        foreach (var kind in Enum.GetValues<OperationKind>())
+        {
+            var steps = SagaPlan.Steps(kind).ToList();
+            if (steps.Contains(SagaStep.Launch))
+            {
+                Assert.True(steps.IndexOf(SagaStep.Launch) < steps.IndexOf(SagaStep.WaitRunning), $"{kind}: launch before wait running");
+                Assert.True(steps.IndexOf(SagaStep.WaitRunning) < steps.IndexOf(SagaStep.AttachVolumes), $"{kind}: attach after running");
+            }
+
+            if (steps.Contains(SagaStep.WaitOldTerminated) && steps.Contains(SagaStep.Launch))
+            {
+                Assert.True(steps.IndexOf(SagaStep.WaitResourcesReleased) < steps.IndexOf(SagaStep.Launch), $"{kind}: the old instance must be gone first");
+            }
+        }
+    }
 
     [Fact]
     public void Next_ForAStepOutsideThePlan_Throws() =>
@@ -38,7 +64,7 @@ public sealed class SagaPlanTests
     [Fact]
     public void LaunchRequest_WithPersistentEni_PutsItAtDeviceIndexZeroAndOmitsSubnet()
     {
-        var request = LaunchRequests.Build("smi-0123abcd", 3, Specs.Database(), "eni-0aaa1111bbbb2222c", "token");
+        var request = LaunchRequests.Build("smi-0123abcd", 3, Specs.Database(), new LaunchCandidate("m5.large", Spot: true), "us-east-1a", "eni-0aaa1111bbbb2222c", "token");
 
         var eni = Assert.Single(request.NetworkInterfaces);
         Assert.Equal("eni-0aaa1111bbbb2222c", eni.NetworkInterfaceId);
@@ -59,7 +85,7 @@ public sealed class SagaPlanTests
     {
         var spec = Specs.Database(persistPrivateIp: false) with { Strategy = new StrategySpec { LifeCycle = LifeCycle.OnDemand } };
 
-        var request = LaunchRequests.Build("smi-0123abcd", 1, spec, networkInterfaceId: null, "token");
+        var request = LaunchRequests.Build("smi-0123abcd", 1, spec, new LaunchCandidate("m5.large", Spot: false), "us-east-1a", networkInterfaceId: null, clientToken: "token");
 
         Assert.Equal("subnet-0aaaaaaaaaaaaaaa1", request.SubnetId);
         Assert.Null(request.NetworkInterfaces);

@@ -24,7 +24,7 @@ public sealed class SpecValidatorTests
         {
             LaunchSpecification = spec.LaunchSpecification with
             {
-                DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 10 }, new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 20 }],
+                BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 10 }, new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 20 }],
             },
         };
 
@@ -35,7 +35,7 @@ public sealed class SpecValidatorTests
     public void Validate_DataVolumeOnRootDevice_IsRejected()
     {
         var spec = Specs.Database();
-        spec = spec with { LaunchSpecification = spec.LaunchSpecification with { DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/xvda", SizeGiB = 10 }] } };
+        spec = spec with { LaunchSpecification = spec.LaunchSpecification with { BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/xvda", VolumeSizeGiB = 10 }] } };
 
         Assert.Contains(SpecValidator.Validate(spec), p => p.Contains("'/dev/xvda' is used twice", StringComparison.Ordinal));
     }
@@ -61,13 +61,48 @@ public sealed class SpecValidatorTests
             SubnetIds = ["sn-1"],
             LaunchSpecification = spec.LaunchSpecification with
             {
-                InstanceType = "",
-                DataVolumes = [new DataVolumeSpec { DeviceName = "sdf", SizeGiB = 0, VolumeType = "ssd" }],
+                InstanceTypes = InstanceTypesSpec.Of(""),
+                BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "sdf", VolumeSizeGiB = 0, VolumeType = "ssd" }],
             },
         };
 
         var problems = SpecValidator.Validate(spec);
 
         Assert.Equal(6, problems.Count);
+    }
+
+    [Fact]
+    public void Validate_NetworkStrategyAndSnapshots_NameEachBadField()
+    {
+        var spec = Specs.Database() with
+        {
+            Network = new NetworkSpec { PrivateIp = "10.0.1.300", PrivateIpPool = "db", ElasticIpAllocationId = "eip-1" },
+            Strategy = new StrategySpec { RevertToSpot = RevertToSpot.TimeWindow, OptimizationWindows = ["Saturday 2am"], LifeCycle = (LifeCycle)7 },
+            Snapshots = new SnapshotSpec { Interval = TimeSpan.FromSeconds(10), Retention = 0 },
+        };
+
+        var problems = string.Join("\n", SpecValidator.Validate(spec));
+
+        foreach (var field in new[] { "at most one of 'network.privateIp'", "'network.privateIp' is '10.0.1.300'", "'network.elasticIp'",
+                     "'strategy.optimizationWindows' has 'Saturday 2am'", "'strategy.lifeCycle' has the unknown value 7", "'snapshots.interval'", "'snapshots.retention'" })
+        {
+            Assert.Contains(field, problems);
+        }
+    }
+
+    [Fact]
+    public void Validate_InstanceTypes_NeedAPreferredOneAndNoRepeats()
+    {
+        var spec = Specs.Database();
+        var none = spec with { LaunchSpecification = spec.LaunchSpecification with { InstanceTypes = new InstanceTypesSpec { Preferred = [] } } };
+        var repeated = spec with
+        {
+            LaunchSpecification = spec.LaunchSpecification with { InstanceTypes = new InstanceTypesSpec { Preferred = ["m5.large"], Others = ["m5.large", "large"] } },
+        };
+
+        Assert.Contains(SpecValidator.Validate(none), p => p.Contains("'launchSpecification.instanceTypes.preferred' needs", StringComparison.Ordinal));
+        var problems = SpecValidator.Validate(repeated);
+        Assert.Contains(problems, p => p.Contains("lists 'm5.large' twice", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'large', which is not an instance type", StringComparison.Ordinal));
     }
 }

@@ -11,8 +11,8 @@ internal static class Specs
         LaunchSpecification = new LaunchSpecification
         {
             ImageId = "ami-0123456789abcdef0",
-            InstanceType = "m5.large",
-            DataVolumes = [new DataVolumeSpec { DeviceName = "/dev/sdf", SizeGiB = 100 }],
+            InstanceTypes = InstanceTypesSpec.Of("m5.large"),
+            BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 100 }],
             Tags = new Dictionary<string, string> { ["team"] = "payments" },
         },
         Persistence = new PersistenceSpec { PersistPrivateIp = persistPrivateIp },
