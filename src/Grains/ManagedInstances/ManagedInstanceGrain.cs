@@ -15,11 +15,13 @@ public sealed partial class ManagedInstanceGrain(
     IEc2Api ec2,
     IOptions<ManagedInstanceOptions> options,
     TimeProvider time,
+    IEnumerable<ISagaStepListener> listeners,
     ILogger<ManagedInstanceGrain> logger) : Grain, IManagedInstanceGrain, IRemindable
 {
     private const string ReminderName = "saga";
     private readonly ManagedInstanceOptions _options = options.Value;
     private readonly ManagedInstanceSteps _steps = new(ec2);
+    private readonly ISagaStepListener[] _listeners = [.. listeners];
     private IGrainTimer? _timer;
 
     private string Id => this.GetPrimaryKeyString();
@@ -268,6 +270,10 @@ public sealed partial class ManagedInstanceGrain(
             }
 
             await CompleteStepAsync(result.State, cancellationToken);
+            foreach (var listener in _listeners)
+            {
+                await listener.OnStepCompletedAsync(Id, operation.Kind, operation.Step, time.GetUtcNow() - operation.StepStartedAt, GrainContext);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 using Orleans.Streams;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2;
@@ -23,6 +25,9 @@ public static class StatefulSpotSiloBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(eventQueueUrl);
         var services = silo.Services;
         services.TryAddTimeProvider();
+
+        // Stored state is plain JSON of our records, whatever storage the host picks: never CLR type names.
+        services.TryAddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Instances);
         services.AddSingleton<IEc2Api, Ec2Api>();
         var saga = services.AddOptions<ManagedInstanceOptions>();
         if (configuration is not null)

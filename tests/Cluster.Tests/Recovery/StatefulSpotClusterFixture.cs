@@ -12,7 +12,7 @@ namespace StatefulSpot.Cluster.Tests.Recovery;
 /// the in-process emulator over HTTP, interruption notices travel EventBridge JSON -> SQS -> our stream provider.
 /// Only the emulator's clock is fast: 1 simulated second is 10 ms.
 /// </summary>
-public sealed class StatefulSpotClusterFixture : IAsyncLifetime
+public class StatefulSpotClusterFixture : IAsyncLifetime
 {
     public const double TimeScale = 0.01;
 
@@ -40,10 +40,16 @@ public sealed class StatefulSpotClusterFixture : IAsyncLifetime
                 o.StepTimeout = TimeSpan.FromSeconds(30);
             });
             silo.AddStatefulSpot(Emulator.EventQueueUrl);
+            ConfigureSilo(silo);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         Client = new StatefulSpotClient(_cluster.Client);
+    }
+
+    /// <summary>Extra silo configuration for fixtures that inject faults.</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
     }
 
     public async Task DisposeAsync()

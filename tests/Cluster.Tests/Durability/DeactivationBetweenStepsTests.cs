@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using StatefulSpot.Cluster.Tests.Recovery;
+using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances;
+
+namespace StatefulSpot.Cluster.Tests.Durability;
+
+/// <summary>A cluster in which every managed-instance grain is deactivated right after each saga step it persists.</summary>
+public sealed class DeactivatingClusterFixture : StatefulSpotClusterFixture
+{
+    public ConcurrentQueue<(OperationKind Kind, SagaStep Step)> Deactivations { get; } = new();
+
+    protected override void ConfigureSilo(ISiloBuilder silo) =>
+        silo.Services.AddSingleton<ISagaStepListener>(new DeactivateAfterEachStep(Deactivations));
+
+    private sealed class DeactivateAfterEachStep(ConcurrentQueue<(OperationKind, SagaStep)> log) : ISagaStepListener
+    {
+        public ValueTask OnStepCompletedAsync(string managedInstanceId, OperationKind kind, SagaStep step, TimeSpan elapsed, IGrainContext grain)
+        {
+            log.Enqueue((kind, step));
+            grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "test: between saga steps"));
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>
+/// The grain loses its activation (and its timer) between every pair of saga steps: each operation must still
+/// complete from its persisted cursor, with one live instance and the same volume and IP.
+/// </summary>
+public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fixture) : IClassFixture<DeactivatingClusterFixture>, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials("test", "test"),
+        new AmazonEC2Config { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+
+    [Fact]
+    public async Task CreateInterruptPauseResume_EachResumedAfterEveryStep_KeepTheResources()
+    {
+        var created = await fixture.Client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.True(active.Status == ManagedInstanceStatus.Active, $"create ended in {active.Status}: {active.LastError}");
+
+        await fixture.Emulator.InterruptAsync(active.InstanceId!);
+        var recovered = await fixture.Client.WaitUntilAsync(created.Id,
+            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+        Assert.True(recovered.Status == ManagedInstanceStatus.Active, $"recovery ended in {recovered.Status}: {recovered.LastError}");
+
+        await fixture.Client.PauseAsync(created.Id);
+        await fixture.Client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Paused, Patience);
+        await fixture.Client.ResumeAsync(created.Id);
+        var resumed = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error, Patience);
+
+        Assert.Equal(ManagedInstanceStatus.Active, resumed.Status);
+        Assert.Equal(active.Volumes.Single().VolumeId, resumed.Volumes.Single().VolumeId);
+        Assert.Equal(active.PrivateIp, resumed.PrivateIp);
+        Assert.Equal(active.NetworkInterfaceId, resumed.NetworkInterfaceId);
+
+        // Every step of every operation was followed by a deactivation.
+        foreach (var kind in new[] { OperationKind.Create, OperationKind.Recycle, OperationKind.Pause, OperationKind.Resume })
+        {
+            Assert.Equal(SagaPlan.Steps(kind), fixture.Deactivations.Where(d => d.Kind == kind).Select(d => d.Step).Distinct());
+        }
+
+        // EC2 agrees: one live instance, holding the volume; every launch of this managed instance happened once per generation.
+        var instances = (await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters = [new Filter("tag:statefulspot:managed-instance", [created.Id])],
+        })).Reservations.SelectMany(r => r.Instances).ToList();
+        var live = Assert.Single(instances, i => i.State.Name != InstanceStateName.Terminated && i.State.Name != InstanceStateName.ShuttingDown);
+        Assert.Equal(resumed.InstanceId, live.InstanceId);
+        Assert.Equal(3, instances.Count);
+        Assert.Equal(resumed.InstanceId, Assert.Single((await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+        {
+            VolumeIds = [active.Volumes.Single().VolumeId!],
+        })).Volumes.Single().Attachments).InstanceId);
+    }
+
+    public void Dispose() => _ec2.Dispose();
+}
