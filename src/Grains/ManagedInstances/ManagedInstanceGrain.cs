@@ -175,7 +175,16 @@ public sealed partial class ManagedInstanceGrain(
         var history = State.Operation is { } superseded
             ? Append(State.History, ManagedInstanceViews.Record(superseded, State.Generation, now, $"superseded by {kind}"))
             : State.History;
-        var cursor = shape(new SagaCursor { Kind = kind, Trigger = trigger, Step = SagaPlan.First(kind), StartedAt = now, StepStartedAt = now });
+        var cursor = shape(new SagaCursor
+        {
+            Kind = kind,
+            Trigger = trigger,
+            Step = SagaStep.Done,
+            StartedAt = now,
+            StepStartedAt = now,
+            Prestaged = kind == OperationKind.Recycle && SagaPlan.CanPrestage(State.Spec!),
+        });
+        cursor = cursor with { Step = SagaPlan.First(kind, cursor.Prestaged) };
         store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };
         await store.WriteStateAsync(cancellationToken);
         LogOperationStarted(Id, kind, trigger, State.Generation);
@@ -281,7 +290,7 @@ public sealed partial class ManagedInstanceGrain(
     {
         var operation = updated.Operation!;
         var now = time.GetUtcNow();
-        var nextStep = SagaPlan.Next(operation.Kind, operation.Step);
+        var nextStep = SagaPlan.Next(operation.Kind, operation.Step, operation.Prestaged);
         LogStepCompleted(Id, operation.Kind, operation.Step, now - operation.StepStartedAt);
         if (nextStep != SagaStep.Done)
         {

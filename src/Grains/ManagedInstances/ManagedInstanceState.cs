@@ -71,6 +71,9 @@ public sealed record SagaCursor
     /// <summary>Instance type, AZ and market the new instance was launched in.</summary>
     [Id(19)] public string? Placement { get; init; }
 
+    /// <summary>The replacement is launched before the old instance is gone.</summary>
+    [Id(20)] public bool Prestaged { get; init; }
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }

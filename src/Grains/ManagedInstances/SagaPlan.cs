@@ -17,6 +17,16 @@ public static class SagaPlan
         SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
     ];
 
+    /// <summary>
+    /// A recycle that launches the replacement while the old instance still drains, so that the downtime is only
+    /// the volumes moving across. Possible when neither the ENI nor the root volume must be freed first.
+    /// </summary>
+    private static readonly SagaStep[] PrestagedRecycleSteps =
+    [
+        SagaStep.Launch, SagaStep.WaitRunning, SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes,
+        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+    ];
+
     private static readonly SagaStep[] PauseSteps = [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased];
 
     private static readonly SagaStep[] ResumeSteps =
@@ -31,22 +41,22 @@ public static class SagaPlan
         SagaStep.ReleaseAddress,
     ];
 
-    public static IReadOnlyList<SagaStep> Steps(OperationKind kind) => kind switch
+    public static IReadOnlyList<SagaStep> Steps(OperationKind kind, bool prestaged = false) => kind switch
     {
         OperationKind.Create => CreateSteps,
-        OperationKind.Recycle => RecycleSteps,
+        OperationKind.Recycle => prestaged ? PrestagedRecycleSteps : RecycleSteps,
         OperationKind.Pause => PauseSteps,
         OperationKind.Resume => ResumeSteps,
         OperationKind.Delete => DeleteSteps,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No plan for this operation."),
     };
 
-    public static SagaStep First(OperationKind kind) => Steps(kind)[0];
+    public static SagaStep First(OperationKind kind, bool prestaged = false) => Steps(kind, prestaged)[0];
 
     /// <summary>The step after <paramref name="step"/>, or <see cref="SagaStep.Done"/> after the last one.</summary>
-    public static SagaStep Next(OperationKind kind, SagaStep step)
+    public static SagaStep Next(OperationKind kind, SagaStep step, bool prestaged = false)
     {
-        var steps = Steps(kind);
+        var steps = Steps(kind, prestaged);
         var index = Array.IndexOf((SagaStep[])steps, step);
         if (index < 0)
         {
@@ -55,6 +65,10 @@ public static class SagaPlan
 
         return index + 1 < steps.Count ? steps[index + 1] : SagaStep.Done;
     }
+
+    /// <summary>Whether a recycle of this spec may launch the replacement before the old instance is gone.</summary>
+    public static bool CanPrestage(ManagedInstanceSpec spec) =>
+        !NetworkRules.NeedsPersistentInterface(spec) && !spec.Persistence.PersistRootDevice;
 
     /// <summary>A step's EC2 client token: the same (managed instance, generation, step) never creates twice.</summary>
     public static string ClientToken(string managedInstanceId, int generation, string step) =>

@@ -26,7 +26,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = TimeScale });
+        Emulator = await AwsEmulator.StartAsync(CreateEmulatorOptions());
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -46,6 +46,9 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
         await _cluster.DeployAsync();
         Client = new StatefulSpotClient(_cluster.Client);
     }
+
+    /// <summary>The emulator's settings; fixtures that need other physics override this.</summary>
+    protected virtual EmulatorOptions CreateEmulatorOptions() => new() { TimeScale = TimeScale };
 
     /// <summary>Extra silo configuration for fixtures that inject faults.</summary>
     protected virtual void ConfigureSilo(ISiloBuilder silo)

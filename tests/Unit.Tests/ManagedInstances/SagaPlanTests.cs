@@ -20,6 +20,24 @@ public sealed class SagaPlanTests
     }
 
     [Fact]
+    public void PrestagedRecycle_LaunchesAndWaitsRunningBeforeTheOldInstanceGoes_AttachesOnlyAfterRelease()
+    {
+        var steps = SagaPlan.Steps(OperationKind.Recycle, prestaged: true).ToList();
+
+        Assert.True(steps.IndexOf(SagaStep.WaitRunning) < steps.IndexOf(SagaStep.WaitOldTerminated));
+        Assert.True(steps.IndexOf(SagaStep.WaitResourcesReleased) < steps.IndexOf(SagaStep.AttachVolumes));
+        Assert.Equal(SagaStep.Launch, SagaPlan.First(OperationKind.Recycle, prestaged: true));
+    }
+
+    [Fact]
+    public void CanPrestage_OnlyWhenNoEniOrRootMustBeFreedFirst()
+    {
+        Assert.True(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: false)));
+        Assert.False(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: true)));
+        Assert.False(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: false) with { Network = new NetworkSpec { PrivateIp = "10.0.1.9" } }));
+    }
+
+    [Fact]
     public void Next_AfterTheLastStep_IsDone() =>
         Assert.Equal(SagaStep.Done, SagaPlan.Next(OperationKind.Create, SagaStep.AssociateElasticIp));
 
