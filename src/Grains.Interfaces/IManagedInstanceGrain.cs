@@ -41,6 +41,13 @@ public interface IManagedInstanceGrain : IGrainWithStringKey
     [Alias("accept-notice")]
     Task AcceptNoticeAsync(Ec2Event notice, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What the reconciliation loop saw of the current instance. A vanished or stopped instance starts a recovery; a
+    /// data volume no longer attached is attached again. Returns whether anything was done.
+    /// </summary>
+    [Alias("reconcile")]
+    Task<bool> ReconcileAsync(InstanceObservation observation, CancellationToken cancellationToken = default);
+
     /// <summary>Makes sure an unfinished operation is being driven (used by the sweep after a restart).</summary>
     [Alias("wake")]
     Task WakeAsync(CancellationToken cancellationToken = default);

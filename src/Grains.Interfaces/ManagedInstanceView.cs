@@ -80,6 +80,9 @@ public enum OperationKind
     Pause = 3,
     Resume = 4,
     Delete = 5,
+
+    /// <summary>Puts drift right (a data volume detached by hand) without replacing the instance.</summary>
+    Repair = 6,
 }
 
 public enum OperationTrigger
@@ -89,6 +92,9 @@ public enum OperationTrigger
     InstanceStateChange = 3,
     ScheduledChange = 4,
     CapacityReservationInterruption = 5,
+
+    /// <summary>The reconciliation loop found the instance gone or drifted.</summary>
+    Reconciliation = 6,
 }
 
 /// <summary>The timeline of one finished (or failed) operation.</summary>
@@ -117,4 +123,33 @@ public sealed record OperationRecord
 
     /// <summary>Instance type, AZ and market the replacement was launched in.</summary>
     [Id(15)] public string? Placement { get; init; }
+}
+
+/// <summary>What the reconciler saw of a managed instance's current EC2 instance.</summary>
+[GenerateSerializer, Immutable, Alias("statefulspot.instance-observation")]
+public sealed record InstanceObservation
+{
+    [Id(0)] public required string InstanceId { get; init; }
+
+    /// <summary>The EC2 state name, or null when EC2 no longer lists the instance.</summary>
+    [Id(1)] public string? State { get; init; }
+
+    /// <summary>Volume ids attached to the instance.</summary>
+    [Id(2)] public IReadOnlyList<string> AttachedVolumeIds { get; init; } = [];
+
+    [Id(3)] public required DateTimeOffset ObservedAt { get; init; }
+}
+
+/// <summary>The outcome of one reconciliation pass.</summary>
+[GenerateSerializer, Immutable, Alias("statefulspot.reconcile-report")]
+public sealed record ReconcileReport
+{
+    [Id(0)] public int ManagedInstances { get; init; }
+    [Id(1)] public int InstancesSeen { get; init; }
+
+    /// <summary>DescribeInstances calls made: one per page, whatever the number of managed instances.</summary>
+    [Id(2)] public int Ec2Calls { get; init; }
+
+    /// <summary>Managed instances told about drift (a vanished instance, a detached volume).</summary>
+    [Id(3)] public IReadOnlyList<string> Corrected { get; init; } = [];
 }

@@ -110,9 +110,10 @@ LAST_ERR=""
 # run [aws args...]: one aws call against the emulator with $AWS; sets LAST_RC, LAST_OUT, LAST_ERR.
 run() {
     local out=$WORK/out.$BASHPID err=$WORK/err.$BASHPID # per shell: the SQS part runs in a background subshell
-    [[ $VERBOSE == 1 ]] && echo "# $AWS $*" >&2
+    local started=$EPOCHREALTIME
     "$AWS" --endpoint-url "$ENDPOINT" --output json "$@" >"$out" 2>"$err"
     LAST_RC=$?
+    [[ $VERBOSE == 1 ]] && echo "# $(bc <<<"$EPOCHREALTIME - $started" | cut -c1-5) s, exit $LAST_RC: aws $*" >&2
     LAST_OUT=$(<"$out")
     LAST_ERR=$(<"$err")
     return 0
@@ -287,8 +288,14 @@ RUN_TAG=conf-$$-$RANDOM
 # runs in the foreground and prints as it goes; the others print when they are done. Add a check to the track whose
 # resources it needs, or add a track: a function that creates what it uses, tagged with its own tag.
 
+timed() {
+    local started=$SECONDS
+    "$1"
+    echo "# $1: $((SECONDS - started)) s"
+}
+
 start_track() {
-    "$1" >"$WORK/track.$1" 2>&1 &
+    timed "$1" >"$WORK/track.$1" 2>&1 &
     TRACK_PIDS+=($!)
     TRACK_NAMES+=("$1")
 }
@@ -303,10 +310,10 @@ finish_tracks() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# EC2: zones, subnets, a network interface, a Spot instance on it, filters and paging, termination
+# EC2: zones, subnets, a network interface, a Spot instance on it, filters, termination
 
 ec2_instances() {
-    local eni eni_ip=10.0.1.77 spot batch root_volume all_ids first_ids rest_ids token
+    local eni eni_ip=10.0.1.77 spot root_volume
 
     run ec2 describe-availability-zones
     check "describe-availability-zones" json_eq '[.AvailabilityZones[].ZoneName] | join(",")' "us-east-1a,us-east-1b,us-east-1c"
@@ -367,39 +374,14 @@ ec2_instances() {
         '[.Volumes[] | "\(.Size) \(.State) \(.Tags | map(.Key + "=" + .Value) | join(","))"] | sort | join(";")' \
         "10 in-use conformance=$RUN_TAG;16 in-use conformance=$RUN_TAG"
 
-    run ec2 run-instances --image-id "$AMI" --instance-type c5.large --count 6 --subnet-id "$SUBNET_B" \
-        --tag-specifications "ResourceType=instance,Tags=[{Key=conformance,Value=$RUN_TAG},{Key=Name,Value=batch-$RUN_TAG}]"
-    check "run-instances --count 6" json_eq \
-        '"\([.Instances[].Placement.AvailabilityZone] | unique | join(",")) \(.Instances | length)"' "$ZONE_B 6"
-    batch=$(jqr '[.Instances[].InstanceId] | join(" ")')
-
     run ec2 describe-instances --filters Name=instance-state-name,Values=running "Name=tag:Name,Values=spot-$RUN_TAG"
     check "describe-instances filters instance-state-name + tag:KEY" json_eq '[.Reservations[].Instances[].InstanceId] | join(",")' "$spot"
-
-    run ec2 describe-instances --filters "Name=tag:conformance,Values=$RUN_TAG" Name=instance-state-name,Values=pending,running \
-        --page-size 5
-    check "describe-instances paged (MaxResults 5, NextToken followed)" json_eq \
-        '[.Reservations[].Instances[].InstanceId] | "\(length) \(unique | length)"' "7 7"
-    all_ids=$(jqr '[.Reservations[].Instances[].InstanceId] | sort | join(" ")')
-
-    run ec2 describe-instances --filters "Name=tag:conformance,Values=$RUN_TAG" --page-size 5 --max-items 1
-    check "describe-instances --max-items 1 -> NextToken" json_true '(.Reservations | length) == 1 and (.NextToken | type) == "string"'
-    first_ids=$(jqr '[.Reservations[].Instances[].InstanceId] | join(" ")')
-    token=$(jqr .NextToken)
-    run ec2 describe-instances --filters "Name=tag:conformance,Values=$RUN_TAG" --page-size 5 --starting-token "$token"
-    check "describe-instances --starting-token" succeeds
-    rest_ids=$(jqr '[.Reservations[].Instances[].InstanceId] | join(" ")')
-    # shellcheck disable=SC2086
-    check "describe-instances pages add up to every instance once" \
-        test "$(printf '%s\n' $first_ids $rest_ids | sort | xargs)" == "$all_ids"
 
     run ec2 describe-instances --instance-ids i-0123456789abcdef0
     check "describe-instances unknown id -> InvalidInstanceID.NotFound" fails_with InvalidInstanceID.NotFound
 
-    # shellcheck disable=SC2086
-    run ec2 terminate-instances --instance-ids "$spot" $batch
-    check "terminate-instances" json_eq \
-        '"\([.TerminatingInstances[].CurrentState.Name] | unique | join(",")) \(.TerminatingInstances | length)"' "shutting-down 7"
+    run ec2 terminate-instances --instance-ids "$spot"
+    check "terminate-instances" json_eq '.TerminatingInstances[0] | .InstanceId + " " + .CurrentState.Name' "$spot shutting-down"
 
     check "instance becomes terminated" poll '.Reservations[0].Instances[0].State.Name' terminated \
         ec2 describe-instances --instance-ids "$spot"
@@ -415,6 +397,44 @@ ec2_instances() {
     check "delete-network-interface" succeeds
     run ec2 describe-network-interfaces --network-interface-ids "$eni"
     check "describe-network-interfaces deleted -> InvalidNetworkInterfaceID.NotFound" fails_with InvalidNetworkInterfaceID.NotFound
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# EC2: DescribeInstances paging (six instances in two reservations)
+
+ec2_paging() {
+    local tag=paging-$RUN_TAG ids=() all_ids first_ids rest_ids token
+
+    run ec2 run-instances --image-id "$AMI" --instance-type c5.large --count 3 --subnet-id "$SUBNET_B" \
+        --tag-specifications "ResourceType=instance,Tags=[{Key=conformance-paging,Value=$tag}]"
+    check "run-instances --count 3 --subnet-id" json_eq \
+        '"\([.Instances[].Placement.AvailabilityZone] | unique | join(",")) \(.Instances | length)"' "$ZONE_B 3"
+    ids+=($(jqr '.Instances[].InstanceId'))
+    run ec2 run-instances --image-id "$AMI" --instance-type c5.large --count 3 \
+        --tag-specifications "ResourceType=instance,Tags=[{Key=conformance-paging,Value=$tag}]"
+    check "run-instances --count 3" json_eq '.Instances | length' 3
+    ids+=($(jqr '.Instances[].InstanceId'))
+    all_ids=$(printf '%s\n' "${ids[@]}" | sort | xargs)
+
+    run ec2 describe-instances --filters "Name=tag:conformance-paging,Values=$tag" Name=instance-state-name,Values=pending,running \
+        --page-size 5
+    check "describe-instances paged (MaxResults 5, NextToken followed)" json_eq \
+        '[.Reservations[].Instances[].InstanceId] | sort | join(" ")' "$all_ids"
+
+    run ec2 describe-instances --filters "Name=tag:conformance-paging,Values=$tag" --page-size 5 --max-items 1
+    check "describe-instances --max-items 1 -> NextToken" json_true '(.Reservations | length) == 1 and (.NextToken | type) == "string"'
+    first_ids=$(jqr '[.Reservations[].Instances[].InstanceId] | join(" ")')
+    token=$(jqr .NextToken)
+    run ec2 describe-instances --filters "Name=tag:conformance-paging,Values=$tag" --page-size 5 --starting-token "$token"
+    check "describe-instances --starting-token" succeeds
+    rest_ids=$(jqr '[.Reservations[].Instances[].InstanceId] | join(" ")')
+    # shellcheck disable=SC2086
+    check "describe-instances pages add up to every instance once" \
+        test "$(printf '%s\n' $first_ids $rest_ids | sort | xargs)" == "$all_ids"
+
+    run ec2 terminate-instances --instance-ids "${ids[@]}"
+    check "terminate-instances (six)" json_eq \
+        '"\([.TerminatingInstances[].CurrentState.Name] | unique | join(",")) \(.TerminatingInstances | length)"' "shutting-down 6"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -552,9 +572,10 @@ sqs_track() {
 # ---------------------------------------------------------------------------------------------------------------------
 # run
 
+start_track ec2_paging
 start_track ec2_volumes
 start_track sqs_track
-ec2_instances
+timed ec2_instances
 finish_tracks
 
 passed=$(grep -c '^ok - ' "$RESULTS")

@@ -25,4 +25,7 @@ public sealed partial class ManagedInstanceGrain
 
     [LoggerMessage(7, LogLevel.Information, "{ManagedInstanceId}: spec updated; launch settings apply at the next launch")]
     private partial void LogUpdated(string managedInstanceId);
+
+    [LoggerMessage(8, LogLevel.Warning, "{ManagedInstanceId}: reconciliation found instance {InstanceId} drifted: {Drift}")]
+    private partial void LogDrift(string managedInstanceId, string instanceId, string drift);
 }

@@ -41,8 +41,11 @@ public static class SagaPlan
         SagaStep.ReleaseAddress,
     ];
 
+    private static readonly SagaStep[] RepairSteps = [SagaStep.AttachVolumes, SagaStep.WaitAttached];
+
     public static IReadOnlyList<SagaStep> Steps(OperationKind kind, bool prestaged = false) => kind switch
     {
+        OperationKind.Repair => RepairSteps,
         OperationKind.Create => CreateSteps,
         OperationKind.Recycle => prestaged ? PrestagedRecycleSteps : RecycleSteps,
         OperationKind.Pause => PauseSteps,

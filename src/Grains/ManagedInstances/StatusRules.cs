@@ -21,6 +21,7 @@ public static class StatusRules
         OperationKind.Pause => ManagedInstanceStatus.Pausing,
         OperationKind.Resume => ManagedInstanceStatus.Resuming,
         OperationKind.Delete => ManagedInstanceStatus.Deleting,
+        OperationKind.Repair => ManagedInstanceStatus.Active,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -5,7 +5,8 @@ namespace StatefulSpot.Silo.Hosting;
 
 /// <summary>
 /// When a silo becomes active, wakes every managed instance so that an operation interrupted by a restart
-/// carries on at once instead of at its next reminder (or never, with an in-memory reminder service).
+/// carries on at once instead of at its next reminder (or never, with an in-memory reminder service); then starts
+/// the reconciliation loop.
 /// </summary>
 public sealed partial class ResumeSweep(IGrainFactory grains, ILogger<ResumeSweep> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -19,6 +20,7 @@ public sealed partial class ResumeSweep(IGrainFactory grains, ILogger<ResumeSwee
             var ids = await grains.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).ListAsync(cancellationToken);
             await Task.WhenAll(ids.Select(id => grains.GetGrain<IManagedInstanceGrain>(id).WakeAsync(cancellationToken)));
             LogSwept(ids.Count);
+            await grains.GetGrain<IReconcilerGrain>(IReconcilerGrain.Key).StartAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -8,6 +8,7 @@ using Orleans.Streams;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Events;
+using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Streaming.Sqs;
 
 namespace StatefulSpot.Silo.Hosting;
@@ -35,6 +36,12 @@ public static class StatefulSpotSiloBuilderExtensions
             saga.Bind(configuration.GetSection(ManagedInstanceOptions.Section));
         }
 
+        var reconciler = services.AddOptions<ReconcilerOptions>();
+        if (configuration is not null)
+        {
+            reconciler.Bind(configuration.GetSection(ReconcilerOptions.Section));
+        }
+
         services.AddSingleton<IConfigurationValidator, ManagedInstanceOptionsValidator>();
         services.AddSqsMessageAdapter<EventBridgeMessageAdapter>(StreamNames.Provider);
         silo.AddSqsStreams(StreamNames.Provider, options => options.QueueUrl = eventQueueUrl,
@@ -52,11 +59,12 @@ public static class StatefulSpotSiloBuilderExtensions
     }
 
     /// <summary>Fails silo start-up with every bad saga option named.</summary>
-    private sealed class ManagedInstanceOptionsValidator(IOptions<ManagedInstanceOptions> options) : IConfigurationValidator
+    private sealed class ManagedInstanceOptionsValidator(IOptions<ManagedInstanceOptions> saga, IOptions<ReconcilerOptions> reconciler)
+        : IConfigurationValidator
     {
         public void ValidateConfiguration()
         {
-            var problems = options.Value.Validate();
+            var problems = saga.Value.Validate().Concat(reconciler.Value.Validate()).ToList();
             if (problems.Count > 0)
             {
                 throw new OrleansConfigurationException(string.Join(" ", problems));

@@ -3,6 +3,7 @@ using Orleans.TestingHost;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains;
+using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Silo.Hosting;
 
 namespace StatefulSpot.Cluster.Tests.Recovery;
@@ -39,6 +40,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
                 o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
                 o.StepTimeout = TimeSpan.FromSeconds(30);
             });
+            silo.Services.Configure<ReconcilerOptions>(o => o.PageSize = 5);
             silo.AddStatefulSpot(Emulator.EventQueueUrl);
             ConfigureSilo(silo);
         });

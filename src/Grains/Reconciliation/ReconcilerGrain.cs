@@ -1,0 +1,126 @@
+using Amazon.EC2.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.Reconciliation;
+
+/// <summary>
+/// Lists the live instances StatefulSpot tagged, one DescribeInstances per page, and tells every Active managed
+/// instance what its instance looks like: EC2 calls grow with pages, not with managed instances.
+/// </summary>
+public sealed partial class ReconcilerGrain(
+    IEc2Api ec2,
+    IOptions<ReconcilerOptions> options,
+    TimeProvider time,
+    ILogger<ReconcilerGrain> logger) : Grain, IReconcilerGrain
+{
+    private static readonly string[] LiveStates = ["pending", "running", "stopping", "stopped", "shutting-down"];
+    private readonly ReconcilerOptions _options = options.Value;
+    private IGrainTimer? _timer;
+
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_options.Enabled)
+        {
+            _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+            {
+                DueTime = _options.Interval,
+                Period = _options.Interval,
+                KeepAlive = true,
+            });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ReconcileReport> ReconcileOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var observedAt = time.GetUtcNow();
+        var (instances, calls) = await ListTaggedInstancesAsync(cancellationToken);
+        var ids = await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).ListAsync(cancellationToken);
+        var corrected = new List<string>();
+        foreach (var id in ids)
+        {
+            var grain = GrainFactory.GetGrain<IManagedInstanceGrain>(id);
+            var view = await TryGetAsync(grain, cancellationToken);
+            if (view is not { Status: ManagedInstanceStatus.Active, InstanceId: { } instanceId })
+            {
+                continue;
+            }
+
+            instances.TryGetValue(instanceId, out var instance);
+            var observation = new InstanceObservation
+            {
+                InstanceId = instanceId,
+                State = instance?.State?.Name?.Value,
+                AttachedVolumeIds = [.. (instance?.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>()],
+                ObservedAt = observedAt,
+            };
+            if (await grain.ReconcileAsync(observation, cancellationToken))
+            {
+                corrected.Add(id);
+            }
+        }
+
+        LogPass(ids.Count, instances.Count, calls, corrected.Count);
+        return new ReconcileReport { ManagedInstances = ids.Count, InstancesSeen = instances.Count, Ec2Calls = calls, Corrected = corrected };
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileOnceAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogPassFailed(exception);
+        }
+    }
+
+    private async Task<(Dictionary<string, Instance> Instances, int Calls)> ListTaggedInstancesAsync(CancellationToken cancellationToken)
+    {
+        var instances = new Dictionary<string, Instance>(StringComparer.Ordinal);
+        var calls = 0;
+        string? nextToken = null;
+        do
+        {
+            var page = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+            {
+                Filters = [new Filter("tag-key", [TagKeys.ManagedInstance]), new Filter("instance-state-name", [.. LiveStates])],
+                MaxResults = _options.PageSize,
+                NextToken = nextToken,
+            }, cancellationToken);
+            calls++;
+            foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+            {
+                instances[instance.InstanceId] = instance;
+            }
+
+            nextToken = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+        }
+        while (nextToken is not null);
+
+        return (instances, calls);
+    }
+
+    private static async Task<ManagedInstanceView?> TryGetAsync(IManagedInstanceGrain grain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grain.GetAsync(cancellationToken);
+        }
+        catch (ManagedInstanceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Reconciled {ManagedInstances} managed instance(s) against {Instances} instance(s) in {Calls} EC2 call(s); corrected {Corrected}")]
+    private partial void LogPass(int managedInstances, int instances, int calls, int corrected);
+
+    [LoggerMessage(2, LogLevel.Warning, "A reconciliation pass failed; the next one runs at the next interval")]
+    private partial void LogPassFailed(Exception exception);
+}

@@ -1,0 +1,32 @@
+namespace StatefulSpot.Grains.Reconciliation;
+
+/// <summary>The reconciliation loop. Bound from configuration section <see cref="Section"/>.</summary>
+public sealed class ReconcilerOptions
+{
+    public const string Section = "StatefulSpot:Reconciler";
+
+    /// <summary>Whether the loop runs. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between passes. Default 1 minute.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Instances per DescribeInstances page (5 to 1000). Default 500.</summary>
+    public int PageSize { get; set; } = 500;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Interval < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{Section}:{nameof(Interval)} must be at least 1 second.");
+        }
+
+        if (PageSize is < 5 or > 1000)
+        {
+            problems.Add($"{Section}:{nameof(PageSize)} must be between 5 and 1000 (EC2's MaxResults range).");
+        }
+
+        return problems;
+    }
+}
