@@ -143,6 +143,17 @@ public sealed record StrategySpec
 
     /// <summary>Windows for proactive replacements, "ddd:hh:mm-ddd:hh:mm" in UTC (e.g. "Sat:02:00-Sat:04:00").</summary>
     [Id(4)] public IReadOnlyList<string> OptimizationWindows { get; init; } = [];
+
+    /// <summary>What an EC2 rebalance recommendation does. Default ignore (it is only logged).</summary>
+    [Id(5)] public RebalanceAction OnRebalanceRecommendation { get; init; } = RebalanceAction.Ignore;
+}
+
+public enum RebalanceAction
+{
+    Ignore = 1,
+
+    /// <summary>Recycle proactively, before any interruption warning (inside the optimization windows when some are set).</summary>
+    Recycle = 2,
 }
 
 public enum LifeCycle

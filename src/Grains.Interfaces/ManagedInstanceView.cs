@@ -95,6 +95,9 @@ public enum OperationTrigger
 
     /// <summary>The reconciliation loop found the instance gone or drifted.</summary>
     Reconciliation = 6,
+
+    /// <summary>An EC2 rebalance recommendation, acted on because the spec says so.</summary>
+    RebalanceRecommendation = 7,
 }
 
 /// <summary>The timeline of one finished (or failed) operation.</summary>

@@ -26,7 +26,6 @@ public static class NoticePolicy
     public static bool IsActionable(Ec2Event notice) => notice.Kind switch
     {
         Ec2EventKind.InstanceStateChange => notice.Detail is not null && GoneStates.Contains(notice.Detail),
-        Ec2EventKind.RebalanceRecommendation => false,
         _ => true,
     };
 
@@ -70,11 +69,27 @@ public static class NoticePolicy
             Ec2EventKind.ScheduledChange =>
                 Recycle(OperationTrigger.ScheduledChange, now + drainLimit),
             Ec2EventKind.InstanceStateChange => NoticeDecision.Ignore($"state '{notice.Detail}' needs no action"),
-            Ec2EventKind.RebalanceRecommendation => NoticeDecision.Ignore("rebalance recommendations are only recorded"),
+            Ec2EventKind.RebalanceRecommendation => DecideRebalance(state.Spec.Strategy, now),
             _ => NoticeDecision.Ignore($"unknown notice kind {notice.Kind}"),
         };
 
         static NoticeDecision Recycle(OperationTrigger trigger, DateTimeOffset drainDeadline) =>
             new(NoticeAction.Recycle, "the instance is being taken away", trigger, drainDeadline);
+    }
+
+    private static NoticeDecision DecideRebalance(StrategySpec strategy, DateTimeOffset now)
+    {
+        if (strategy.OnRebalanceRecommendation != RebalanceAction.Recycle)
+        {
+            return NoticeDecision.Ignore("rebalance recommendations are set to be ignored");
+        }
+
+        if (strategy.OptimizationWindows.Count > 0 && !OptimizationWindow.AnyContains(strategy.OptimizationWindows, now))
+        {
+            return NoticeDecision.Ignore("the rebalance recommendation came outside the optimization windows");
+        }
+
+        return new NoticeDecision(NoticeAction.Recycle, "recycling ahead of a likely interruption",
+            OperationTrigger.RebalanceRecommendation, now + (strategy.DrainingTimeout ?? TimeSpan.Zero));
     }
 }

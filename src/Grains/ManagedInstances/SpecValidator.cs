@@ -147,6 +147,11 @@ public static partial class SpecValidator
             problems.Add($"'strategy.revertToSpot' has the unknown value {(int)strategy.RevertToSpot}; use never, always or timeWindow.");
         }
 
+        if (!Enum.IsDefined(strategy.OnRebalanceRecommendation))
+        {
+            problems.Add($"'strategy.onRebalanceRecommendation' has the unknown value {(int)strategy.OnRebalanceRecommendation}; use ignore or recycle.");
+        }
+
         if (strategy.DrainingTimeout is { } draining && draining < TimeSpan.Zero)
         {
             problems.Add("'strategy.drainingTimeout' must not be negative.");

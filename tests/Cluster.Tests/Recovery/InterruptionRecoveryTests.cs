@@ -102,6 +102,50 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
     }
 
     [Fact]
+    public async Task StateChangeBeforeItsWarning_RecoversOnce()
+    {
+        var active = await CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
+
+        await SendAsync(Event("EC2 Instance State-change Notification", active.InstanceId!, """{"instance-id":"ID","state":"shutting-down"}"""));
+        await SendAsync(Event("EC2 Spot Instance Interruption Warning", active.InstanceId!, """{"instance-id":"ID","instance-action":"terminate"}"""));
+        await _ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [active.InstanceId!] });
+
+        var after = await fixture.Client.WaitUntilAsync(active.Id,
+            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var settled = await fixture.Client.GetAsync(active.Id);
+
+        Assert.Equal(ManagedInstanceStatus.Active, after.Status);
+        Assert.Equal(active.Generation + 1, settled!.Generation);
+        Assert.Equal(OperationTrigger.InstanceStateChange, Assert.Single(settled.History, h => h.Kind == OperationKind.Recycle).Trigger);
+        Assert.Single(await LiveInstancesAsync(active.Id));
+    }
+
+    [Fact]
+    public async Task RebalanceRecommendation_RecyclesOnlyWhenTheSpecAsks()
+    {
+        var ignoring = await CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
+        var recycling = await CreateActiveAsync(DatabaseSpec(persistPrivateIp: false) with
+        {
+            Strategy = new StrategySpec { OnRebalanceRecommendation = RebalanceAction.Recycle },
+        });
+
+        await SendAsync(Event("EC2 Instance Rebalance Recommendation", ignoring.InstanceId!, """{"instance-id":"ID"}"""));
+        await SendAsync(Event("EC2 Instance Rebalance Recommendation", recycling.InstanceId!, """{"instance-id":"ID"}"""));
+
+        var recycled = await fixture.Client.WaitUntilAsync(recycling.Id,
+            v => v.Generation > recycling.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+        Assert.Equal(ManagedInstanceStatus.Active, recycled.Status);
+        Assert.Equal(OperationTrigger.RebalanceRecommendation, recycled.History.Last().Trigger);
+        Assert.NotEqual(recycling.InstanceId, recycled.InstanceId);
+        Assert.Equal(recycling.Volumes.Single().VolumeId, recycled.Volumes.Single().VolumeId);
+
+        var untouched = await fixture.Client.GetAsync(ignoring.Id);
+        Assert.Equal(ignoring.InstanceId, untouched!.InstanceId);
+        Assert.Equal(ignoring.Generation, untouched.Generation);
+    }
+
+    [Fact]
     public async Task Create_WithUnknownSubnet_IsRejectedWithTheFieldNamedAndCreatesNothing()
     {
         var id = StatefulSpot.Client.StatefulSpotClient.NewId();
@@ -128,6 +172,24 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
 
         Assert.Contains(all, v => v.Id == created.Id && v.Spec.Name == "orders-db");
     }
+
+    private async Task<ManagedInstanceView> CreateActiveAsync(ManagedInstanceSpec spec)
+    {
+        var created = await fixture.Client.CreateAsync(spec);
+        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.True(active.Status == ManagedInstanceStatus.Active, $"creation ended in {active.Status}: {active.LastError}");
+        return active;
+    }
+
+    private Task SendAsync(string body) =>
+        _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = body });
+
+    private static string Event(string detailType, string instanceId, string detail) => $$$"""
+        {"version":"0","id":"{{{Guid.NewGuid()}}}","detail-type":"{{{detailType}}}","source":"aws.ec2",
+         "account":"123456789012","time":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}","region":"us-east-1",
+         "resources":["arn:aws:ec2:us-east-1:123456789012:instance/{{{instanceId}}}"],
+         "detail":{{{detail.Replace("ID", instanceId, StringComparison.Ordinal)}}}}
+        """;
 
     private async Task<List<Instance>> LiveInstancesAsync(string managedInstanceId)
     {

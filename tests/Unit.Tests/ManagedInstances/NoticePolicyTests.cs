@@ -93,9 +93,29 @@ public sealed class NoticePolicyTests
         Assert.Equal(NoticeAction.Ignore, NoticePolicy.Decide(Notice(Ec2EventKind.SpotInterruptionWarning), new ManagedInstanceState(), Now).Action);
 
     [Fact]
-    public void Decide_RebalanceRecommendation_IsOnlyRecorded()
+    public void Decide_RebalanceRecommendation_IsIgnoredByDefault()
     {
         Assert.Equal(NoticeAction.Ignore, NoticePolicy.Decide(Notice(Ec2EventKind.RebalanceRecommendation, detail: null), Active, Now).Action);
-        Assert.False(NoticePolicy.IsActionable(Notice(Ec2EventKind.RebalanceRecommendation, detail: null)));
+        Assert.True(NoticePolicy.IsActionable(Notice(Ec2EventKind.RebalanceRecommendation, detail: null)));
+    }
+
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "Wed:11:00-Wed:13:00" }, true)]
+    [InlineData(new[] { "Sat:02:00-Sat:04:00" }, false)]
+    public void Decide_RebalanceRecommendation_RecyclesWhenAskedToInsideTheWindows(string[] windows, bool recycles)
+    {
+        var state = Active with
+        {
+            Spec = Active.Spec! with { Strategy = new StrategySpec { OnRebalanceRecommendation = RebalanceAction.Recycle, OptimizationWindows = windows } },
+        };
+
+        var decision = NoticePolicy.Decide(Notice(Ec2EventKind.RebalanceRecommendation, detail: null), state, Now);
+
+        Assert.Equal(recycles ? NoticeAction.Recycle : NoticeAction.Ignore, decision.Action);
+        if (recycles)
+        {
+            Assert.Equal(OperationTrigger.RebalanceRecommendation, decision.Trigger);
+        }
     }
 }
