@@ -13,9 +13,11 @@ namespace StatefulSpot.Streaming.Sqs;
 /// </para>
 /// <para>
 /// Return <see cref="SqsMessageDecision.Discard(string)"/> for a message that cannot be parsed
-/// or is not meant for this application: it is deleted from the queue at once. An exception
-/// thrown from <see cref="Decode"/> is treated the same way, with the exception message as the
-/// reason, so a poison message never reaches the pulling agent.
+/// or is not meant for this application: it is logged, counted and, by
+/// <see cref="SqsStreamOptions.DiscardPolicy"/>, deleted at once (the default) or left for the
+/// queue's RedrivePolicy to dead-letter. An exception thrown from <see cref="Decode"/> is treated
+/// the same way, with the exception message as the reason, so a poison message never reaches the
+/// pulling agent.
 /// </para>
 /// <para>
 /// Register an implementation with

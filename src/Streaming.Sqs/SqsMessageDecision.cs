@@ -37,7 +37,10 @@ public abstract record SqsMessageDecision
         return new Delivered([.. events]);
     }
 
-    /// <summary>Discard the message: it is deleted from SQS at once and logged with the reason.</summary>
+    /// <summary>
+    /// Discard the message: it is logged with the reason and, by <see cref="SqsStreamOptions.DiscardPolicy"/>,
+    /// deleted from SQS at once or left for the queue's RedrivePolicy.
+    /// </summary>
     public static SqsMessageDecision Discard(string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);

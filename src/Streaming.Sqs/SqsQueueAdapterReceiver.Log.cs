@@ -7,8 +7,8 @@ internal sealed partial class SqsQueueAdapterReceiver
     [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} reads queue {QueueUrl}")]
     private partial void LogStarted(string provider, string queueUrl);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} stopped; {InFlightCount} undelivered message(s) will reappear in the queue after their visibility timeout")]
-    private partial void LogStopped(string provider, int inFlightCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} stopped; {ReleasedCount} undelivered message(s) made visible again for another receiver, {UnreleasedCount} will reappear after their visibility timeout")]
+    private partial void LogStopped(string provider, int releasedCount, int unreleasedCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not resolve the URL of queue {QueueName} yet; it retries on every poll")]
     private partial void LogQueueUrlUnresolved(Exception exception, string provider, string? queueName);
@@ -22,14 +22,29 @@ internal sealed partial class SqsQueueAdapterReceiver
     [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} receives messages again after {FailureCount} failure(s)")]
     private partial void LogReceiveRecovered(string provider, int failureCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} discarded message {MessageId}: {Reason}")]
-    private partial void LogDiscarded(string provider, string messageId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} discarded message {MessageId} ({DiscardPolicy}): {Reason}")]
+    private partial void LogDiscarded(string provider, string messageId, string reason, SqsDiscardPolicy discardPolicy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: the message adapter failed on message {MessageId}; the message is discarded")]
     private partial void LogDecodeFailed(Exception exception, string provider, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: message {MessageId} was not delivered within its visibility timeout {VisibilityTimeout}; SQS will deliver it again")]
-    private partial void LogExpired(string provider, string messageId, TimeSpan visibilityTimeout);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: message {MessageId} was not delivered within {InFlightTime} and its visibility timeout has passed; SQS will deliver it again")]
+    private partial void LogExpired(string provider, string messageId, TimeSpan inFlightTime);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SQS stream provider {Provider} extended the visibility of {MessageCount} undelivered message(s) by up to {VisibilityTimeout}")]
+    private partial void LogExtended(string provider, int messageCount, TimeSpan visibilityTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: message {MessageId} is still not delivered after {InFlightTime}, the MaxInFlightTime; its visibility is no longer extended and SQS will deliver it again in {VisibleFor}")]
+    private partial void LogExtensionStopped(string provider, string messageId, TimeSpan inFlightTime, TimeSpan visibleFor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not change the visibility timeout of {FailedCount} of {MessageCount} message(s); each reappears after its current visibility timeout at the latest")]
+    private partial void LogVisibilityChangeFailed(Exception exception, string provider, int failedCount, int messageCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} leaves discarded messages for redrive, but queue {QueueUrl} has no RedrivePolicy: a discarded message comes back every {RedriveDelay} until its retention period ends")]
+    private partial void LogNoRedrivePolicy(string provider, string queueUrl, TimeSpan redriveDelay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} could not read the RedrivePolicy of queue {QueueUrl}; make sure it has one, or discarded messages come back until they age out")]
+    private partial void LogRedrivePolicyUnknown(Exception exception, string provider, string queueUrl);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not delete message {MessageId} ({ErrorCode}: {ErrorMessage}); it will reappear after its visibility timeout")]
     private partial void LogDeleteRejected(string provider, string messageId, string errorCode, string errorMessage);

@@ -11,12 +11,28 @@ namespace StatefulSpot.Streaming.Sqs;
 
 /// <summary>
 /// Reads the provider's SQS queue for one pulling agent. A delivered message is deleted only when
-/// the agent reports every batch made from it as delivered; a discarded message is deleted at once.
+/// the agent reports every batch made from it as delivered; meanwhile its visibility is extended,
+/// up to <see cref="SqsStreamOptions.MaxInFlightTime"/>. A discarded message is deleted at once or
+/// left for the queue's RedrivePolicy (<see cref="SqsStreamOptions.DiscardPolicy"/>). At shutdown
+/// the messages still in flight are made visible again, for the silo that takes the queue over.
 /// </summary>
+/// <remarks>
+/// Orleans 10.4.2 reports a batch as delivered once its <c>SimpleQueueCache</c> purges it after
+/// every consumer cursor moved past it. A batch whose delivery failed (a consumer kept throwing
+/// for <c>StreamPullingAgentOptions.MaxEventDeliveryTime</c>) is purged without being reported,
+/// so its message stays undeleted: it is extended until <see cref="SqsStreamOptions.MaxInFlightTime"/>,
+/// then forgotten when its visibility timeout passes, and SQS delivers it again.
+/// </remarks>
 internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
 {
     /// <summary>The most entries SQS accepts in one DeleteMessageBatch call.</summary>
     private const int DeleteBatchLimit = 10;
+
+    /// <summary>
+    /// ChangeMessageVisibility calls made in parallel. The emulator (and so the provider) has no
+    /// ChangeMessageVisibilityBatch; parallel single calls keep a shutdown with many messages short.
+    /// </summary>
+    private const int ConcurrentVisibilityChanges = 10;
 
     private static readonly TimeSpan FirstReceiveRetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxReceiveRetryDelay = TimeSpan.FromSeconds(10);
@@ -29,9 +45,19 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
+    // Extend when less than this is left of a message's visibility timeout.
+    private readonly TimeSpan _extendWhenLeft;
+
+    // Wait this long before retrying a failed extension.
+    private readonly TimeSpan _extensionRetryDelay;
+    private readonly bool _extends;
+
     // Batches handed to the pulling agent whose SQS message is not deleted yet. Keyed by the
     // batch object itself: the agent's cache hands the very same objects back when it purges them.
     private readonly Dictionary<SqsBatchContainer, InFlightMessage> _inFlight = new(ReferenceEqualityComparer.Instance);
+
+    // The same messages, once each (a message fanned out to several streams has several batches).
+    private readonly HashSet<InFlightMessage> _inFlightMessages = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _inFlightLock = new();
 
     private string? _queueUrl;
@@ -55,6 +81,9 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
         _counters = counters;
         _timeProvider = timeProvider;
         _logger = logger;
+        _extends = options.MaxInFlightTime > options.VisibilityTimeout;
+        _extendWhenLeft = options.VisibilityTimeout / 2;
+        _extensionRetryDelay = options.VisibilityTimeout / 10;
     }
 
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
@@ -63,15 +92,22 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
+        string queueUrl;
         try
         {
-            var queueUrl = await GetQueueUrlAsync(cts.Token);
+            queueUrl = await GetQueueUrlAsync(cts.Token);
             LogStarted(_providerName, queueUrl);
         }
         catch (Exception ex) when (IsSqsFailure(ex, cancellationToken))
         {
             // Not fatal: every poll tries again, so the agent starts once SQS can be reached.
             LogQueueUrlUnresolved(ex, _providerName, _options.QueueName);
+            return;
+        }
+
+        if (_options.DiscardPolicy == SqsDiscardPolicy.LeaveForRedrive)
+        {
+            await WarnIfNoRedrivePolicyAsync(queueUrl, cts.Token);
         }
     }
 
@@ -80,13 +116,17 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var receivedAt = _timeProvider.GetUtcNow();
-        ForgetExpiredMessages(receivedAt);
-        if (receivedAt < _nextReceiveAllowedAt)
+        // The pulling agent polls every GetQueueMsgsTimerPeriod: that is the clock that keeps the
+        // in-flight messages hidden, with no timer or background task of the receiver's own.
+        var now = _timeProvider.GetUtcNow();
+        ForgetExpiredMessages(now);
+        await ExtendVisibilityAsync(now, cancellationToken);
+        if (now < _nextReceiveAllowedAt)
         {
             return [];
         }
 
+        var receivedAt = _timeProvider.GetUtcNow();
         string queueUrl;
         List<Message> messages;
         try
@@ -123,7 +163,7 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
 
         _counters.MessagesReceived(messages.Count);
         var batches = new List<IBatchContainer>();
-        var discarded = new List<Message>();
+        var discarded = new List<InFlightMessage>();
         foreach (var message in messages)
         {
             switch (Decode(message))
@@ -132,16 +172,16 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
                     batches.AddRange(Track(message, delivered.Events, receivedAt));
                     break;
                 case SqsMessageDecision.Discarded discard:
-                    LogDiscarded(_providerName, message.MessageId, discard.Reason);
+                    LogDiscarded(_providerName, message.MessageId, discard.Reason, _options.DiscardPolicy);
                     _counters.MessageDiscarded();
-                    discarded.Add(message);
+                    discarded.Add(new InFlightMessage(message.MessageId, message.ReceiptHandle, receivedAt, receivedAt + _options.VisibilityTimeout, []));
                     break;
             }
         }
 
         if (discarded.Count > 0)
         {
-            await DeleteAsync(queueUrl, discarded.ConvertAll(m => new InFlightMessage(m.MessageId, m.ReceiptHandle, receivedAt)), cancellationToken);
+            await RemoveDiscardedAsync(queueUrl, discarded, cancellationToken);
         }
 
         return batches;
@@ -161,6 +201,7 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
                     && _inFlight.Remove(sqsBatch, out var message)
                     && --message.PendingBatches == 0)
                 {
+                    _inFlightMessages.Remove(message);
                     completed.Add(message);
                 }
             }
@@ -176,17 +217,32 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
 
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 
-    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes every message still in flight visible again at once, so that the silo that takes the
+    /// queue over receives it without waiting for its visibility timeout. Never throws.
+    /// </summary>
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        int abandoned;
+        ForgetExpiredMessages(_timeProvider.GetUtcNow());
+        List<InFlightMessage> inFlight;
         lock (_inFlightLock)
         {
-            abandoned = _inFlight.Values.Distinct().Count();
+            inFlight = [.. _inFlightMessages];
             _inFlight.Clear();
+            _inFlightMessages.Clear();
         }
 
-        LogStopped(_providerName, abandoned);
-        return Task.CompletedTask;
+        var released = 0;
+        if (inFlight.Count > 0 && _queueUrl is { } queueUrl)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(timeout);
+            var succeeded = await ChangeVisibilityAsync(queueUrl, inFlight.ConvertAll(m => (m, 0)), cts.Token);
+            released = succeeded.Count(ok => ok);
+            _counters.MessagesReleased(released);
+        }
+
+        LogStopped(_providerName, released, inFlight.Count - released);
     }
 
     private SqsMessageDecision Decode(Message message)
@@ -204,7 +260,7 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
     }
 
     /// <summary>Makes one batch per stream named in the message and remembers them until delivered.</summary>
-    private List<SqsBatchContainer> Track(Message message, IReadOnlyList<SqsStreamEvent> events, DateTimeOffset receivedAt)
+    private SqsBatchContainer[] Track(Message message, IReadOnlyList<SqsStreamEvent> events, DateTimeOffset receivedAt)
     {
         var eventsByStream = new Dictionary<StreamId, List<object>>();
         var streamOrder = new List<StreamId>();
@@ -220,16 +276,19 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
             streamEvents.Add(streamEvent.Event);
         }
 
-        var inFlight = new InFlightMessage(message.MessageId, message.ReceiptHandle, receivedAt) { PendingBatches = streamOrder.Count };
-        var batches = new List<SqsBatchContainer>(streamOrder.Count);
+        var batches = new SqsBatchContainer[streamOrder.Count];
+        var inFlight = new InFlightMessage(message.MessageId, message.ReceiptHandle, receivedAt, receivedAt + _options.VisibilityTimeout, batches);
         lock (_inFlightLock)
         {
-            foreach (var streamId in streamOrder)
+            for (var i = 0; i < streamOrder.Count; i++)
             {
+                var streamId = streamOrder[i];
                 var batch = new SqsBatchContainer(streamId, eventsByStream[streamId], new EventSequenceTokenV2(_nextSequenceNumber++), message.MessageId);
                 _inFlight.Add(batch, inFlight);
-                batches.Add(batch);
+                batches[i] = batch;
             }
+
+            _inFlightMessages.Add(inFlight);
         }
 
         return batches;
@@ -238,43 +297,214 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
     /// <summary>
     /// Forgets messages whose visibility timeout has passed: SQS makes them visible again, so
     /// their receipt handles can no longer be trusted and the messages will be received anew.
+    /// This is also where a message ends whose batch the agent dropped without reporting it.
     /// </summary>
     private void ForgetExpiredMessages(DateTimeOffset now)
     {
         List<InFlightMessage>? expired = null;
         lock (_inFlightLock)
         {
-            List<SqsBatchContainer>? expiredBatches = null;
-            foreach (var (batch, message) in _inFlight)
+            foreach (var message in _inFlightMessages)
             {
-                if (now - message.ReceivedAt >= _options.VisibilityTimeout)
+                if (now >= message.VisibleUntil)
                 {
-                    (expiredBatches ??= []).Add(batch);
+                    (expired ??= []).Add(message);
                 }
             }
 
-            if (expiredBatches is null)
+            if (expired is null)
             {
                 return;
             }
 
-            expired = [];
-            foreach (var batch in expiredBatches)
+            foreach (var message in expired)
             {
-                _inFlight.Remove(batch, out var message);
-                if (!expired.Contains(message!))
+                _inFlightMessages.Remove(message);
+                foreach (var batch in message.Batches)
                 {
-                    expired.Add(message!);
+                    _inFlight.Remove(batch);
                 }
             }
         }
 
         foreach (var message in expired)
         {
-            LogExpired(_providerName, message.MessageId, _options.VisibilityTimeout);
+            LogExpired(_providerName, message.MessageId, now - message.ReceivedAt);
         }
 
         _counters.MessagesExpired(expired.Count);
+    }
+
+    /// <summary>
+    /// Extends the visibility of in-flight messages with less than half their visibility timeout
+    /// left, by <see cref="SqsStreamOptions.VisibilityTimeout"/> but never beyond
+    /// <see cref="SqsStreamOptions.MaxInFlightTime"/> after their receipt. Never throws.
+    /// </summary>
+    private async Task ExtendVisibilityAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!_extends || _queueUrl is not { } queueUrl)
+        {
+            return;
+        }
+
+        List<(InFlightMessage Message, int Seconds)>? due = null;
+        List<InFlightMessage>? overdue = null;
+        lock (_inFlightLock)
+        {
+            foreach (var message in _inFlightMessages)
+            {
+                if (message.ExtensionStopped || message.VisibleUntil - now > _extendWhenLeft || now < message.RetryExtensionAt)
+                {
+                    continue;
+                }
+
+                var limit = message.ReceivedAt + _options.MaxInFlightTime;
+                var until = now + _options.VisibilityTimeout < limit ? now + _options.VisibilityTimeout : limit;
+                var seconds = (int)Math.Floor((until - now).TotalSeconds);
+                if (now + TimeSpan.FromSeconds(seconds) <= message.VisibleUntil)
+                {
+                    message.ExtensionStopped = true;
+                    (overdue ??= []).Add(message);
+                }
+                else
+                {
+                    (due ??= []).Add((message, seconds));
+                }
+            }
+        }
+
+        foreach (var message in overdue ?? [])
+        {
+            LogExtensionStopped(_providerName, message.MessageId, now - message.ReceivedAt, message.VisibleUntil - now);
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        var succeeded = await ChangeVisibilityAsync(queueUrl, due, cancellationToken);
+        var extended = 0;
+        lock (_inFlightLock)
+        {
+            for (var i = 0; i < due.Count; i++)
+            {
+                var (message, seconds) = due[i];
+                if (succeeded[i])
+                {
+                    // Counted from before the call: SQS's own deadline is a little later, never earlier.
+                    message.VisibleUntil = now + TimeSpan.FromSeconds(seconds);
+                    extended++;
+                }
+                else
+                {
+                    message.RetryExtensionAt = now + _extensionRetryDelay;
+                }
+            }
+        }
+
+        _counters.VisibilityExtended(extended);
+        if (extended > 0)
+        {
+            LogExtended(_providerName, extended, _options.VisibilityTimeout);
+        }
+    }
+
+    /// <summary>Deletes discarded messages, or leaves them for the queue's RedrivePolicy. Never throws.</summary>
+    private async Task RemoveDiscardedAsync(string queueUrl, List<InFlightMessage> discarded, CancellationToken cancellationToken)
+    {
+        switch (_options.DiscardPolicy)
+        {
+            case SqsDiscardPolicy.LeaveForRedrive:
+                // Not deleted: visible again after RedriveDelay, received again, and moved to the
+                // dead-letter queue by SQS once its receive count passes the queue's maxReceiveCount.
+                var seconds = (int)_options.RedriveDelay.TotalSeconds;
+                await ChangeVisibilityAsync(queueUrl, discarded.ConvertAll(m => (m, seconds)), cancellationToken);
+                break;
+            default:
+                await DeleteAsync(queueUrl, discarded, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Sets each message's visibility timeout, a few calls at a time; returns which calls succeeded.
+    /// Failures are logged (once per round) and counted; calls not made because
+    /// <paramref name="cancellationToken"/> fired count as not succeeded. Never throws.
+    /// </summary>
+    private async Task<bool[]> ChangeVisibilityAsync(string queueUrl, List<(InFlightMessage Message, int Seconds)> changes, CancellationToken cancellationToken)
+    {
+        var succeeded = new bool[changes.Count];
+        var failed = 0;
+        Exception? firstFailure = null;
+        for (var start = 0; start < changes.Count && !cancellationToken.IsCancellationRequested; start += ConcurrentVisibilityChanges)
+        {
+            var count = Math.Min(ConcurrentVisibilityChanges, changes.Count - start);
+            var calls = new Task<Exception?>[count];
+            for (var i = 0; i < count; i++)
+            {
+                var (message, seconds) = changes[start + i];
+                calls[i] = TryChangeVisibilityAsync(queueUrl, message.ReceiptHandle, seconds, cancellationToken);
+            }
+
+            var errors = await Task.WhenAll(calls);
+            for (var i = 0; i < count; i++)
+            {
+                if (errors[i] is null)
+                {
+                    succeeded[start + i] = true;
+                }
+                else if (errors[i] is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failed++;
+                    firstFailure ??= errors[i];
+                }
+            }
+        }
+
+        if (failed > 0)
+        {
+            LogVisibilityChangeFailed(firstFailure!, _providerName, failed, changes.Count);
+            _counters.VisibilityErrors(failed);
+        }
+
+        return succeeded;
+    }
+
+    private async Task<Exception?> TryChangeVisibilityAsync(string queueUrl, string receiptHandle, int seconds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sqs.ChangeMessageVisibilityAsync(
+                new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = receiptHandle, VisibilityTimeout = seconds },
+                cancellationToken);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // Best effort by design: whatever went wrong, the message reappears after its current
+            // visibility timeout at the latest, and the pulling agent must not see an exception.
+            return ex;
+        }
+    }
+
+    /// <summary>LeaveForRedrive without a RedrivePolicy brings discarded messages back until they age out: say so.</summary>
+    private async Task WarnIfNoRedrivePolicyAsync(string queueUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _sqs.GetQueueAttributesAsync(
+                new GetQueueAttributesRequest { QueueUrl = queueUrl, AttributeNames = [QueueAttributeName.RedrivePolicy] },
+                cancellationToken);
+            if (response.Attributes?.ContainsKey(QueueAttributeName.RedrivePolicy) != true)
+            {
+                LogNoRedrivePolicy(_providerName, queueUrl, _options.RedriveDelay);
+            }
+        }
+        catch (Exception ex) when (IsSqsFailure(ex, cancellationToken) || ex is OperationCanceledException)
+        {
+            LogRedrivePolicyUnknown(ex, _providerName, queueUrl);
+        }
     }
 
     /// <summary>Deletes the messages in chunks of 10; returns how many were deleted. Never throws.</summary>
@@ -376,15 +606,34 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
         _ => false,
     };
 
-    /// <summary>A received message whose batches are not all delivered yet.</summary>
-    private sealed class InFlightMessage(string messageId, string receiptHandle, DateTimeOffset receivedAt)
+    /// <summary>A received message whose batches are not all delivered yet. Mutable state is guarded by <c>_inFlightLock</c>.</summary>
+    private sealed class InFlightMessage(
+        string messageId,
+        string receiptHandle,
+        DateTimeOffset receivedAt,
+        DateTimeOffset visibleUntil,
+        IReadOnlyList<SqsBatchContainer> batches)
     {
         public string MessageId { get; } = messageId;
 
         public string ReceiptHandle { get; } = receiptHandle;
 
+        /// <summary>When the ReceiveMessage call that returned it started.</summary>
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
-        public int PendingBatches { get; set; }
+        /// <summary>When SQS makes it visible again, at the earliest.</summary>
+        public DateTimeOffset VisibleUntil { get; set; } = visibleUntil;
+
+        /// <summary>After a failed extension, no new attempt before this time.</summary>
+        public DateTimeOffset RetryExtensionAt { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>It reached <see cref="SqsStreamOptions.MaxInFlightTime"/>: no more extensions.</summary>
+        public bool ExtensionStopped { get; set; }
+
+        /// <summary>The batches made from it, one per stream.</summary>
+        public IReadOnlyList<SqsBatchContainer> Batches { get; } = batches;
+
+        /// <summary>Batches not yet reported as delivered.</summary>
+        public int PendingBatches { get; set; } = batches.Count;
     }
 }

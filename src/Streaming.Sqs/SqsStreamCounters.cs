@@ -11,6 +11,9 @@ internal sealed class SqsStreamCounters
     private static readonly Counter<long> Discarded = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesDiscarded, "{message}", "SQS messages discarded by the adapter.");
     private static readonly Counter<long> Expired = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesExpired, "{message}", "SQS messages whose visibility timeout passed before delivery.");
     private static readonly Counter<long> ReceiveFailed = Meter.CreateCounter<long>(SqsStreamTelemetry.ReceiveErrors, "{error}", "Failed SQS receive calls.");
+    private static readonly Counter<long> Released = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesReleased, "{message}", "In-flight SQS messages made visible again at shutdown.");
+    private static readonly Counter<long> Extended = Meter.CreateCounter<long>(SqsStreamTelemetry.VisibilityExtensions, "{extension}", "Visibility timeout extensions of in-flight SQS messages.");
+    private static readonly Counter<long> VisibilityFailed = Meter.CreateCounter<long>(SqsStreamTelemetry.VisibilityErrors, "{error}", "Failed SQS ChangeMessageVisibility calls.");
     private static readonly Counter<long> DeleteFailed = Meter.CreateCounter<long>(SqsStreamTelemetry.DeleteErrors, "{message}", "SQS messages whose delete failed.");
 
     private readonly KeyValuePair<string, object?> _provider;
@@ -24,6 +27,12 @@ internal sealed class SqsStreamCounters
     public void MessageDiscarded() => Add(Discarded, 1);
 
     public void MessagesExpired(int count) => Add(Expired, count);
+
+    public void MessagesReleased(int count) => Add(Released, count);
+
+    public void VisibilityExtended(int count) => Add(Extended, count);
+
+    public void VisibilityErrors(int count) => Add(VisibilityFailed, count);
 
     public void ReceiveError() => Add(ReceiveFailed, 1);
 

@@ -44,8 +44,57 @@ public sealed class SqsStreamOptions
 
     /// <summary>
     /// How long a received message stays hidden from other receivers, whole seconds from 1 second
-    /// to 12 hours. It must exceed the time to deliver a message to every consumer: a message not
-    /// delivered in time is received (and delivered) again. Default: 60 seconds.
+    /// to 12 hours. While a message's stream events wait in the pulling agent's cache, the provider
+    /// extends this timeout (see <see cref="MaxInFlightTime"/>); it checks on every poll, so keep
+    /// <see cref="ReceiveWaitTime"/> well below half of it. A message whose timeout passes before
+    /// it is delivered is received (and delivered) again. Default: 60 seconds.
     /// </summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The longest a received message is kept hidden while its stream events are not yet delivered,
+    /// from 0 to 12 hours (the SQS limit). Default: 15 minutes.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A message is deleted only when the pulling agent reports every batch made from it as
+    /// delivered. Until then, whenever less than half of <see cref="VisibilityTimeout"/> is left,
+    /// the provider extends the message's visibility by <see cref="VisibilityTimeout"/> with
+    /// ChangeMessageVisibility, but never beyond <see cref="MaxInFlightTime"/> after it was received.
+    /// It does so from the agent's polls (every <c>GetQueueMsgsTimerPeriod</c>, 100 ms by default),
+    /// not from a timer of its own; the agent stops polling while its cache is under pressure, and
+    /// then messages are not extended. A failed extension is logged and counted
+    /// (<see cref="SqsStreamTelemetry.VisibilityErrors"/>) and retried on a later poll.
+    /// </para>
+    /// <para>
+    /// Past this bound the provider stops extending (and logs it): SQS makes the message visible
+    /// again, it is received again (here or on another silo) and its receive count grows, so a
+    /// queue RedrivePolicy eventually dead-letters a message that never gets delivered. This is what
+    /// happens to a message whose consumer keeps throwing: the agent retries the batch for
+    /// <c>StreamPullingAgentOptions.MaxEventDeliveryTime</c> (1 minute by default), then drops it
+    /// from its cache without reporting it as delivered, so the message is never deleted. Keep this
+    /// value well above <c>MaxEventDeliveryTime</c>: one slow or failing stream holds back the
+    /// messages that were received after it, and they must stay hidden meanwhile.
+    /// </para>
+    /// <para>Set it to <see cref="VisibilityTimeout"/> or less to never extend (the behaviour before this option existed).</para>
+    /// </remarks>
+    public TimeSpan MaxInFlightTime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// What happens to a message the <see cref="ISqsMessageAdapter"/> discards, or fails to decode.
+    /// <see cref="SqsDiscardPolicy.Delete"/> deletes it at once. <see cref="SqsDiscardPolicy.LeaveForRedrive"/>
+    /// leaves it in the queue, visible again after <see cref="RedriveDelay"/>, for the queue's
+    /// RedrivePolicy to move to a dead-letter queue after <c>maxReceiveCount</c> receives; each of
+    /// those receives is logged and counted as a discard. Give the queue a RedrivePolicy before
+    /// choosing it (the provider warns at start-up when it sees none). Default: <see cref="SqsDiscardPolicy.Delete"/>.
+    /// </summary>
+    public SqsDiscardPolicy DiscardPolicy { get; set; } = SqsDiscardPolicy.Delete;
+
+    /// <summary>
+    /// With <see cref="SqsDiscardPolicy.LeaveForRedrive"/>, how long a discarded message stays hidden
+    /// before SQS offers it again, whole seconds from 0 to 12 hours. Zero brings it back on the next
+    /// poll, which reaches the dead-letter queue fastest but spins on the message if the queue has no
+    /// RedrivePolicy. Ignored with <see cref="SqsDiscardPolicy.Delete"/>. Default: 5 seconds.
+    /// </summary>
+    public TimeSpan RedriveDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -69,6 +69,22 @@ public sealed class SqsStreamOptionsValidator : IConfigurationValidator
             errors.Add($"{nameof(SqsStreamOptions.VisibilityTimeout)} is {options.VisibilityTimeout}; it must be whole seconds between 1 s and {SqsStreamOptions.VisibilityTimeoutLimit}.");
         }
 
+        if (options.MaxInFlightTime < TimeSpan.Zero || options.MaxInFlightTime > SqsStreamOptions.VisibilityTimeoutLimit)
+        {
+            errors.Add($"{nameof(SqsStreamOptions.MaxInFlightTime)} is {options.MaxInFlightTime}; it must be between 0 and {SqsStreamOptions.VisibilityTimeoutLimit} " +
+                $"(set it to {nameof(SqsStreamOptions.VisibilityTimeout)} or less to never extend a message's visibility).");
+        }
+
+        if (!Enum.IsDefined(options.DiscardPolicy))
+        {
+            errors.Add($"{nameof(SqsStreamOptions.DiscardPolicy)} is {options.DiscardPolicy}; it must be one of {string.Join(", ", Enum.GetNames<SqsDiscardPolicy>())}.");
+        }
+
+        if (!IsWholeSecondsBetween(options.RedriveDelay, TimeSpan.Zero, SqsStreamOptions.VisibilityTimeoutLimit))
+        {
+            errors.Add($"{nameof(SqsStreamOptions.RedriveDelay)} is {options.RedriveDelay}; it must be whole seconds between 0 and {SqsStreamOptions.VisibilityTimeoutLimit}.");
+        }
+
         return errors;
     }
 

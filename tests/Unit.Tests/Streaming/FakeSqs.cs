@@ -30,6 +30,20 @@ internal sealed class FakeSqs : AmazonSQSClient
     /// <summary>DeleteMessageBatch reports these receipt handles as failed.</summary>
     public HashSet<string> RejectedReceiptHandles { get; } = [];
 
+    /// <summary>ChangeMessageVisibility calls throw this while set.</summary>
+    public Exception? VisibilityFailure { get; set; }
+
+    /// <summary>Stamps <see cref="VisibilityChanges"/>; the harness sets it to the provider's clock.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Every ChangeMessageVisibility call that succeeded, with the time it was made.</summary>
+    public List<VisibilityChange> VisibilityChanges { get; } = [];
+
+    /// <summary>Attributes GetQueueAttributes returns (all of them, whatever was asked).</summary>
+    public Dictionary<string, string> QueueAttributes { get; } = [];
+
+    public List<GetQueueAttributesRequest> QueueAttributeRequests { get; } = [];
+
     /// <summary>Queue names GetQueueUrl knows.</summary>
     public HashSet<string> ExistingQueues { get; } = [];
 
@@ -105,6 +119,32 @@ internal sealed class FakeSqs : AmazonSQSClient
         return Task.FromResult(response);
     }
 
+    public override Task<ChangeMessageVisibilityResponse> ChangeMessageVisibilityAsync(ChangeMessageVisibilityRequest request, CancellationToken cancellationToken = default)
+    {
+        if (VisibilityFailure is { } failure)
+        {
+            return Task.FromException<ChangeMessageVisibilityResponse>(failure);
+        }
+
+        lock (VisibilityChanges)
+        {
+            VisibilityChanges.Add(new VisibilityChange(request.ReceiptHandle, request.VisibilityTimeout ?? -1, Clock.GetUtcNow()));
+        }
+
+        return Task.FromResult(new ChangeMessageVisibilityResponse { HttpStatusCode = HttpStatusCode.OK });
+    }
+
+    public override Task<GetQueueAttributesResponse> GetQueueAttributesAsync(GetQueueAttributesRequest request, CancellationToken cancellationToken = default)
+    {
+        QueueAttributeRequests.Add(request);
+        return Task.FromResult(new GetQueueAttributesResponse
+        {
+            // Like AWSSDK v4: no attributes is null, not an empty dictionary.
+            Attributes = QueueAttributes.Count > 0 ? new(QueueAttributes) : null,
+            HttpStatusCode = HttpStatusCode.OK,
+        });
+    }
+
     public override Task<GetQueueUrlResponse> GetQueueUrlAsync(GetQueueUrlRequest request, CancellationToken cancellationToken = default) =>
         ExistingQueues.Contains(request.QueueName)
             ? Task.FromResult(new GetQueueUrlResponse { QueueUrl = UrlOf(request.QueueName) })
@@ -118,4 +158,10 @@ internal sealed class FakeSqs : AmazonSQSClient
     }
 
     public static string UrlOf(string queueName) => $"http://127.0.0.1:9/000000000000/{queueName}";
+}
+
+/// <summary>One successful ChangeMessageVisibility call: the message's new timeout, counted from <paramref name="At"/>.</summary>
+internal sealed record VisibilityChange(string ReceiptHandle, int Seconds, DateTimeOffset At)
+{
+    public DateTimeOffset VisibleAgainAt => At + TimeSpan.FromSeconds(Seconds);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StatefulSpot.Streaming.Sqs;
 
@@ -15,10 +16,12 @@ internal sealed class SqsProviderHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly MeterListener _meterListener = new();
     private readonly Dictionary<string, long> _counters = [];
+    private readonly LogCapture _logs;
 
-    private SqsProviderHarness(ServiceProvider services, IQueueAdapterFactory factory, IQueueAdapter adapter, IQueueAdapterReceiver receiver)
+    private SqsProviderHarness(ServiceProvider services, IQueueAdapterFactory factory, IQueueAdapter adapter, IQueueAdapterReceiver receiver, LogCapture logs)
     {
         _services = services;
+        _logs = logs;
         Factory = factory;
         Adapter = adapter;
         Receiver = receiver;
@@ -40,10 +43,11 @@ internal sealed class SqsProviderHarness : IAsyncDisposable
     {
         // A unique name keeps counters of tests running in parallel apart.
         var name = "sqs-" + Guid.NewGuid().ToString("N")[..8];
-        var sqs = new FakeSqs();
         var clock = new ManualTimeProvider();
+        var sqs = new FakeSqs { Clock = clock };
+        var logs = new LogCapture();
         var services = new ServiceCollection()
-            .AddLogging()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(logs))
             .AddSingleton<TimeProvider>(clock)
             .AddKeyedSingleton<IAmazonSQS>(name, sqs)
             .AddSqsMessageAdapter<TestMessageAdapter>(name);
@@ -58,7 +62,7 @@ internal sealed class SqsProviderHarness : IAsyncDisposable
         var adapter = await factory.CreateAdapter(CancellationToken.None);
         var queue = Assert.Single(factory.GetStreamQueueMapper().GetAllQueues());
         var receiver = adapter.CreateReceiver(queue);
-        var harness = new SqsProviderHarness(provider, factory, adapter, receiver)
+        var harness = new SqsProviderHarness(provider, factory, adapter, receiver, logs)
         {
             ProviderName = name,
             Sqs = sqs,
@@ -74,6 +78,19 @@ internal sealed class SqsProviderHarness : IAsyncDisposable
         lock (_counters)
         {
             return _counters.GetValueOrDefault(instrumentName);
+        }
+    }
+
+    /// <summary>The receiver's log lines at <paramref name="level"/>, formatted.</summary>
+    public IReadOnlyList<string> Logs(LogLevel level) => _logs.At(level);
+
+    /// <summary>Moves the clock by <paramref name="step"/> and polls, like the pulling agent's timer, until <paramref name="duration"/> has passed.</summary>
+    public async Task PollForAsync(TimeSpan duration, TimeSpan step)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += step)
+        {
+            Clock.Advance(step);
+            await ReceiveAsync();
         }
     }
 
@@ -112,5 +129,41 @@ internal sealed class SqsProviderHarness : IAsyncDisposable
             }
         });
         _meterListener.Start();
+    }
+
+    /// <summary>Keeps every log line of the provider, formatted, by level.</summary>
+    private sealed class LogCapture : ILoggerProvider
+    {
+        private readonly List<(LogLevel Level, string Message)> _entries = [];
+
+        public IReadOnlyList<string> At(LogLevel level)
+        {
+            lock (_entries)
+            {
+                return [.. _entries.Where(e => e.Level == level).Select(e => e.Message)];
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(LogCapture capture) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (capture._entries)
+                {
+                    capture._entries.Add((logLevel, formatter(state, exception)));
+                }
+            }
+        }
     }
 }

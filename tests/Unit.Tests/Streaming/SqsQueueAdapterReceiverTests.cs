@@ -1,4 +1,5 @@
 using Amazon.SQS;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StatefulSpot.Streaming.Sqs;
 
@@ -75,8 +76,61 @@ public sealed class SqsQueueAdapterReceiverTests
 
         Assert.Empty(batches);
         Assert.Equal([bad.ReceiptHandle], provider.Sqs.DeletedReceiptHandles);
+        Assert.Empty(provider.Sqs.VisibilityChanges);
         Assert.Equal(1, provider.Counter(SqsStreamTelemetry.MessagesDiscarded));
         Assert.Equal(0, provider.Counter(SqsStreamTelemetry.MessagesDelivered));
+        Assert.Empty(provider.Sqs.QueueAttributeRequests);
+    }
+
+    [Theory]
+    [InlineData("discard")]
+    [InlineData("throw")]
+    [InlineData("not-a-pair")]
+    public async Task DiscardedMessage_WithLeaveForRedrive_IsNotDeleted_ButVisibleAgainAfterTheRedriveDelay(string body)
+    {
+        await using var provider = await SqsProviderHarness.StartAsync(options =>
+        {
+            options.DiscardPolicy = SqsDiscardPolicy.LeaveForRedrive;
+            options.RedriveDelay = TimeSpan.FromSeconds(3);
+        });
+        var messages = provider.Sqs.Enqueue("i-1=x", body);
+
+        var batches = await provider.ReceiveAsync();
+
+        Assert.Single(batches);
+        Assert.Empty(provider.Sqs.DeleteRequests);
+        var change = Assert.Single(provider.Sqs.VisibilityChanges);
+        Assert.Equal(messages[1].ReceiptHandle, change.ReceiptHandle);
+        Assert.Equal(3, change.Seconds);
+        Assert.Equal(1, provider.Counter(SqsStreamTelemetry.MessagesDiscarded));
+
+        // The good message still takes the normal path.
+        await provider.DeliveredAsync([.. batches]);
+        Assert.Equal([messages[0].ReceiptHandle], provider.Sqs.DeletedReceiptHandles);
+    }
+
+    [Fact]
+    public async Task DiscardedMessage_WithLeaveForRedrive_WhenTheVisibilityChangeFails_IsStillNotDeleted_AndTheErrorIsCounted()
+    {
+        await using var provider = await SqsProviderHarness.StartAsync(options => options.DiscardPolicy = SqsDiscardPolicy.LeaveForRedrive);
+        provider.Sqs.VisibilityFailure = new AmazonSQSException("Service unavailable");
+        provider.Sqs.Enqueue("discard");
+
+        Assert.Empty(await provider.ReceiveAsync());
+
+        Assert.Empty(provider.Sqs.DeleteRequests);
+        Assert.Equal(1, provider.Counter(SqsStreamTelemetry.VisibilityErrors));
+        Assert.Equal(1, provider.Counter(SqsStreamTelemetry.MessagesDiscarded));
+    }
+
+    [Fact]
+    public async Task LeaveForRedrive_OnAQueueWithoutRedrivePolicy_WarnsAtStart()
+    {
+        await using var provider = await SqsProviderHarness.StartAsync(options => options.DiscardPolicy = SqsDiscardPolicy.LeaveForRedrive);
+
+        var request = Assert.Single(provider.Sqs.QueueAttributeRequests);
+        Assert.Equal(["RedrivePolicy"], request.AttributeNames);
+        Assert.Contains(provider.Logs(LogLevel.Warning), line => line.Contains("has no RedrivePolicy", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -16,7 +16,16 @@ public sealed class SqsStreamOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(1), options.ReceiveWaitTime);
         Assert.Equal(TimeSpan.FromSeconds(60), options.VisibilityTimeout);
         Assert.False(options.CreateQueueIfMissing);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.MaxInFlightTime);
+        Assert.Equal(SqsDiscardPolicy.Delete, options.DiscardPolicy);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RedriveDelay);
     }
+
+    [Fact]
+    public void NoExtension_AndImmediateRedrive_AreValid() =>
+        new SqsStreamOptionsValidator(
+            new SqsStreamOptions { QueueUrl = FakeSqs.QueueUrl, MaxInFlightTime = TimeSpan.Zero, DiscardPolicy = SqsDiscardPolicy.LeaveForRedrive, RedriveDelay = TimeSpan.Zero },
+            "spot").ValidateConfiguration();
 
     [Fact]
     public void QueueName_Alone_IsValid() =>
@@ -46,6 +55,11 @@ public sealed class SqsStreamOptionsValidatorTests
         { nameof(SqsStreamOptions.VisibilityTimeout), o => o.VisibilityTimeout = TimeSpan.FromHours(13) },
         { nameof(SqsStreamOptions.CreateQueueIfMissing), o => o.CreateQueueIfMissing = true },
         { nameof(SqsStreamOptions.QueueUrl), o => o.QueueUrl = "not a url" },
+        { nameof(SqsStreamOptions.MaxInFlightTime), o => o.MaxInFlightTime = TimeSpan.FromSeconds(-1) },
+        { nameof(SqsStreamOptions.MaxInFlightTime), o => o.MaxInFlightTime = TimeSpan.FromHours(12.5) },
+        { nameof(SqsStreamOptions.DiscardPolicy), o => o.DiscardPolicy = (SqsDiscardPolicy)7 },
+        { nameof(SqsStreamOptions.RedriveDelay), o => o.RedriveDelay = TimeSpan.FromSeconds(-1) },
+        { nameof(SqsStreamOptions.RedriveDelay), o => o.RedriveDelay = TimeSpan.FromMilliseconds(500) },
     };
 
     [Theory]

@@ -21,6 +21,8 @@ public sealed class SqsStreamingRegistrationTests
         {
             ["Streams:Spot:QueueName"] = "spot-events",
             ["Streams:Spot:VisibilityTimeout"] = "00:02:00",
+            ["Streams:Spot:MaxInFlightTime"] = "00:05:00",
+            ["Streams:Spot:DiscardPolicy"] = "LeaveForRedrive",
         });
         using var sqs = new FakeSqs();
         builder.Services.AddSingleton<IAmazonSQS>(sqs);
@@ -34,6 +36,8 @@ public sealed class SqsStreamingRegistrationTests
         var options = host.Services.GetRequiredService<IOptionsMonitor<SqsStreamOptions>>().Get("spot");
         Assert.Equal("spot-events", options.QueueName);
         Assert.Equal(TimeSpan.FromMinutes(2), options.VisibilityTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.MaxInFlightTime);
+        Assert.Equal(SqsDiscardPolicy.LeaveForRedrive, options.DiscardPolicy);
         Assert.NotNull(host.Services.GetKeyedService<IStreamProvider>("spot"));
         Assert.IsType<TestMessageAdapter>(host.Services.GetRequiredKeyedService<ISqsMessageAdapter>("spot"));
         foreach (var validator in SqsValidators(host.Services))
