@@ -247,7 +247,37 @@ public sealed partial class ManagedInstanceGrain(
             throw new InvalidSpecException(problems);
         }
 
-        return await _steps.ResolveZoneAsync(spec, cancellationToken);
+        var zone = await _steps.ResolveZoneAsync(spec, cancellationToken);
+        if (spec.Network.PrivateIpPool is { } poolName)
+        {
+            await CheckPoolAsync(spec, poolName, cancellationToken);
+        }
+
+        return zone;
+    }
+
+    /// <summary>The pool must exist, serve the first subnet, and have an address for this managed instance.</summary>
+    private async Task CheckPoolAsync(ManagedInstanceSpec spec, string poolName, CancellationToken cancellationToken)
+    {
+        IpPoolView pool;
+        try
+        {
+            pool = await GrainFactory.GetGrain<IIpPoolGrain>(poolName).GetAsync(cancellationToken);
+        }
+        catch (IpPoolNotFoundException)
+        {
+            throw new InvalidSpecException([$"'network.privateIpPool' names '{poolName}', which is not defined; define the pool first."]);
+        }
+
+        if (pool.SubnetId != spec.SubnetIds[0])
+        {
+            throw new InvalidSpecException([$"IP pool '{poolName}' serves {pool.SubnetId}, but 'subnetIds' starts with {spec.SubnetIds[0]}; use the pool's subnet."]);
+        }
+
+        if (pool.FreeCount <= 0 && !pool.Leases.Values.Contains(Id))
+        {
+            throw new InvalidSpecException([$"IP pool '{poolName}' is exhausted: all {pool.Addresses.Count} addresses are taken; add addresses or use another pool."]);
+        }
     }
 
     private async Task EnsureDrivenAsync(CancellationToken cancellationToken)

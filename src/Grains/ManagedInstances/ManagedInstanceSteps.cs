@@ -54,7 +54,7 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
         SagaStep.WaitResourcesReleased => WaitResourcesReleasedAsync(context),
         SagaStep.DeleteVolumes => DeleteVolumesAsync(context),
         SagaStep.DeleteNetworkInterface => DeleteNetworkInterfaceAsync(context),
-        SagaStep.ReleaseAddress => Task.FromResult(StepResult.Done(context.State)),
+        SagaStep.ReleaseAddress => ReleaseAddressAsync(context),
         var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
     };
 
@@ -123,20 +123,64 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
             return StepResult.Done(context.State);
         }
 
-        var eni = await context.NetworkInterface().EnsureCreatedAsync(new NetworkInterfaceRequest
+        var privateIp = spec.Network.PrivateIp;
+        if (spec.Network.PrivateIpPool is { } poolName)
         {
-            SubnetId = spec.SubnetIds[0],
-            ClientToken = context.ClientToken("eni"),
-            PrivateIp = spec.Network.PrivateIp,
-            SecurityGroupIds = spec.LaunchSpecification.SecurityGroupIds,
-            Tags = ResourceTags(context, deviceName: "eth0"),
-        }, context.CancellationToken);
+            privateIp = (await Pool(context, poolName).LeaseAsync(context.ManagedInstanceId, context.CancellationToken)).Address;
+        }
+
+        NetworkInterfaceView eni;
+        try
+        {
+            eni = await CreateInterfaceAsync(context, privateIp);
+        }
+        catch (Amazon.EC2.AmazonEC2Exception exception) when (exception.ErrorCode == "InvalidIPAddress.InUse" && spec.Network.PrivateIpPool is { } pool)
+        {
+            // Something outside the pool holds the address: quarantine it, take the next one, and let the step retry.
+            await Pool(context, pool).ReportAddressInUseAsync(context.ManagedInstanceId, privateIp!, exception.Message, context.CancellationToken);
+            throw;
+        }
+
         return StepResult.Done(context.State with
         {
             NetworkInterfaceId = eni.NetworkInterfaceId,
             PrivateIp = eni.PrivateIp,
             AvailabilityZone = eni.AvailabilityZone,
         });
+    }
+
+    private static Task<NetworkInterfaceView> CreateInterfaceAsync(StepContext context, string? privateIp)
+    {
+        var spec = context.Spec;
+        return context.NetworkInterface().EnsureCreatedAsync(new NetworkInterfaceRequest
+        {
+            SubnetId = spec.SubnetIds[0],
+            ClientToken = context.ClientToken(privateIp is null ? "eni" : $"eni-{privateIp}"),
+            PrivateIp = privateIp,
+            SecurityGroupIds = spec.LaunchSpecification.SecurityGroupIds,
+            Tags = ResourceTags(context, deviceName: "eth0"),
+        }, context.CancellationToken);
+    }
+
+    private static IIpPoolGrain Pool(StepContext context, string poolName) => context.Grains.GetGrain<IIpPoolGrain>(poolName);
+
+    private static async Task<StepResult> ReleaseAddressAsync(StepContext context)
+    {
+        if (context.Operation.DeleteOptions is not { ShouldDeleteNetworkInterfaces: true } || context.Spec.Network.PrivateIpPool is not { } poolName)
+        {
+            return StepResult.Done(context.State);
+        }
+
+        try
+        {
+            await Pool(context, poolName).ReleaseAsync(context.ManagedInstanceId, context.CancellationToken);
+        }
+        catch (IpPoolNotFoundException)
+        {
+            // No pool, no lease: releasing is done.
+        }
+
+        return StepResult.Done(context.State);
     }
 
     private static async Task<StepResult> EnsureVolumesAsync(StepContext context)

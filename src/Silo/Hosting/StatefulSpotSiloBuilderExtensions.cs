@@ -44,7 +44,13 @@ public static class StatefulSpotSiloBuilderExtensions
 
         services.AddSingleton<IConfigurationValidator, ManagedInstanceOptionsValidator>();
         services.AddSqsMessageAdapter<EventBridgeMessageAdapter>(StreamNames.Provider);
-        silo.AddSqsStreams(StreamNames.Provider, options => options.QueueUrl = eventQueueUrl,
+        silo.AddSqsStreams(StreamNames.Provider, options =>
+            {
+                options.QueueUrl = eventQueueUrl;
+
+                // A notice that cannot be handled within its two minutes goes back to the queue for another silo.
+                options.MaxInFlightTime = TimeSpan.FromMinutes(2);
+            },
             streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ResumeSweep>();
         return silo;
