@@ -98,6 +98,9 @@ public enum OperationTrigger
 
     /// <summary>An EC2 rebalance recommendation, acted on because the spec says so.</summary>
     RebalanceRecommendation = 7,
+
+    /// <summary>Back from an on-demand fallback to Spot, as strategy.revertToSpot allows.</summary>
+    RevertToSpot = 8,
 }
 
 /// <summary>The timeline of one finished (or failed) operation.</summary>

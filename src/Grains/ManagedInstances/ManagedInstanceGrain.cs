@@ -152,6 +152,17 @@ public sealed partial class ManagedInstanceGrain(
         }
 
         var detached = State.Volumes.Where(v => v.VolumeId is not null && !observation.AttachedVolumeIds.Contains(v.VolumeId)).ToList();
+        if (observation.State == "running" && detached.Count == 0 && RevertPolicy.ShouldRevert(State, time.GetUtcNow()))
+        {
+            var spec = State.Spec!;
+            var now = time.GetUtcNow();
+            store.State = State with { Generation = State.Generation + 1 };
+            await StartAsync(OperationKind.Recycle, OperationTrigger.RevertToSpot,
+                cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now + (spec.Strategy.DrainingTimeout ?? TimeSpan.Zero) },
+                cancellationToken);
+            return true;
+        }
+
         if (observation.State != "running" || detached.Count == 0)
         {
             return false;

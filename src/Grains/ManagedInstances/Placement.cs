@@ -48,3 +48,30 @@ public static class PlacementRules
     public static IReadOnlyList<PoolAvoidance> Avoid(IReadOnlyList<PoolAvoidance> avoided, string pool, DateTimeOffset now) =>
         [.. avoided.Where(a => a.Until > now && a.Pool != pool).Append(new PoolAvoidance(pool, now + AvoidFor))];
 }
+
+/// <summary>When an instance that fell back to on-demand goes back to Spot; pure.</summary>
+public static class RevertPolicy
+{
+    /// <summary>
+    /// True when the managed instance runs on-demand only because Spot had no capacity, its strategy allows going back
+    /// now, and no Spot pool of its preferred types failed recently (so the attempt is not doomed to fall back again).
+    /// </summary>
+    public static bool ShouldRevert(ManagedInstanceState state, DateTimeOffset now)
+    {
+        if (state is not { Spec: { } spec, Status: ManagedInstanceStatus.Active, Operation: null, Market: "on-demand", AvailabilityZone: { } zone }
+            || spec.Strategy.LifeCycle != LifeCycle.Spot)
+        {
+            return false;
+        }
+
+        var allowedNow = spec.Strategy.RevertToSpot switch
+        {
+            RevertToSpot.Always => true,
+            RevertToSpot.TimeWindow => OptimizationWindow.AnyContains(spec.Strategy.OptimizationWindows, now),
+            _ => false,
+        };
+        var recentlyFailed = state.AvoidedPools.Where(a => a.Until > now).Select(a => a.Pool).ToHashSet(StringComparer.Ordinal);
+        return allowedNow && spec.LaunchSpecification.InstanceTypes.Preferred
+            .Any(type => !recentlyFailed.Contains(PlacementRules.Pool(type, zone, "spot")));
+    }
+}

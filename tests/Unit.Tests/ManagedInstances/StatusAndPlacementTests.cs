@@ -157,3 +157,40 @@ public sealed class UpdateRulesTests
         Assert.NotEmpty(UpdateRules.Check(current, current with { Network = new NetworkSpec { PrivateIp = "10.0.1.50" } }));
     }
 }
+
+public sealed class RevertPolicyTests
+{
+    private static readonly DateTimeOffset Wednesday = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private static ManagedInstanceState OnDemandFallback(RevertToSpot revert, params string[] windows) => new()
+    {
+        Spec = Specs.Database() with { Strategy = new StrategySpec { RevertToSpot = revert, OptimizationWindows = windows } },
+        Status = ManagedInstanceStatus.Active,
+        InstanceId = "i-0000000000000000a",
+        AvailabilityZone = "us-east-1a",
+        InstanceType = "m5.large",
+        Market = "on-demand",
+    };
+
+    [Fact]
+    public void ShouldRevert_Always_WhenNoPreferredSpotPoolFailedRecently()
+    {
+        Assert.True(RevertPolicy.ShouldRevert(OnDemandFallback(RevertToSpot.Always), Wednesday));
+
+        var failed = OnDemandFallback(RevertToSpot.Always) with
+        {
+            AvoidedPools = PlacementRules.Avoid([], "m5.large/us-east-1a/spot", Wednesday.AddMinutes(-1)),
+        };
+        Assert.False(RevertPolicy.ShouldRevert(failed, Wednesday));
+        Assert.True(RevertPolicy.ShouldRevert(failed, Wednesday + PlacementRules.AvoidFor));
+    }
+
+    [Fact]
+    public void ShouldRevert_Never_OrOutsideTheWindow_OrAlreadySpot_IsFalse()
+    {
+        Assert.False(RevertPolicy.ShouldRevert(OnDemandFallback(RevertToSpot.Never), Wednesday));
+        Assert.False(RevertPolicy.ShouldRevert(OnDemandFallback(RevertToSpot.TimeWindow, "Sat:02:00-Sat:04:00"), Wednesday));
+        Assert.True(RevertPolicy.ShouldRevert(OnDemandFallback(RevertToSpot.TimeWindow, "Wed:11:00-Wed:13:00"), Wednesday));
+        Assert.False(RevertPolicy.ShouldRevert(OnDemandFallback(RevertToSpot.Always) with { Market = "spot" }, Wednesday));
+    }
+}
