@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using StatefulSpot.Cluster.Tests.Recovery;
 using StatefulSpot.Grains.Interfaces;
@@ -32,29 +31,25 @@ public sealed class DeactivatingClusterFixture : StatefulSpotClusterFixture
 /// The grain loses its activation (and its timer) between every pair of saga steps: each operation must still
 /// complete from its persisted cursor, with one live instance and the same volume and IP.
 /// </summary>
-public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fixture) : IClassFixture<DeactivatingClusterFixture>, IDisposable
+public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fixture) : IClassFixture<DeactivatingClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
-    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials("test", "test"),
-        new AmazonEC2Config { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
     [Fact]
     public async Task CreateInterruptPauseResume_EachResumedAfterEveryStep_KeepTheResources()
     {
         var created = await fixture.Client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
-        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, StatefulSpotClusterFixture.Patience);
         Assert.True(active.Status == ManagedInstanceStatus.Active, $"create ended in {active.Status}: {active.LastError}");
 
         await fixture.Emulator.InterruptAsync(active.InstanceId!);
         var recovered = await fixture.Client.WaitUntilAsync(created.Id,
-            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
         Assert.True(recovered.Status == ManagedInstanceStatus.Active, $"recovery ended in {recovered.Status}: {recovered.LastError}");
 
         await fixture.Client.PauseAsync(created.Id);
-        await fixture.Client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Paused, Patience);
+        await fixture.Client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Paused, StatefulSpotClusterFixture.Patience);
         await fixture.Client.ResumeAsync(created.Id);
-        var resumed = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error, Patience);
+        var resumed = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error, StatefulSpotClusterFixture.Patience);
 
         Assert.Equal(ManagedInstanceStatus.Active, resumed.Status);
         Assert.Equal(active.Volumes.Single().VolumeId, resumed.Volumes.Single().VolumeId);
@@ -68,18 +63,16 @@ public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fix
         }
 
         // EC2 agrees: one live instance, holding the volume; every launch of this managed instance happened once per generation.
-        var instances = (await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        var instances = (await fixture.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest
         {
             Filters = [new Filter("tag:statefulspot:managed-instance", [created.Id])],
         })).Reservations.SelectMany(r => r.Instances).ToList();
         var live = Assert.Single(instances, i => i.State.Name != InstanceStateName.Terminated && i.State.Name != InstanceStateName.ShuttingDown);
         Assert.Equal(resumed.InstanceId, live.InstanceId);
         Assert.Equal(3, instances.Count);
-        Assert.Equal(resumed.InstanceId, Assert.Single((await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+        Assert.Equal(resumed.InstanceId, Assert.Single((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest
         {
             VolumeIds = [active.Volumes.Single().VolumeId!],
         })).Volumes.Single().Attachments).InstanceId);
     }
-
-    public void Dispose() => _ec2.Dispose();
 }

@@ -7,7 +7,6 @@ namespace StatefulSpot.Cluster.Tests.IpPools;
 /// <summary>Managed instances that lease their private IP from a pool: one address each, kept across recoveries, freed on delete.</summary>
 public sealed class IpPoolManagedInstanceTests(StatefulSpotClusterFixture fixture) : IClassFixture<StatefulSpotClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task PooledIp_IsLeasedOncePerManagedInstance_SurvivesRecovery_AndIsFreedByDeleteWithTheEni()
@@ -19,8 +18,8 @@ public sealed class IpPoolManagedInstanceTests(StatefulSpotClusterFixture fixtur
             Network = new NetworkSpec { PrivateIpPool = "db-ips" },
         };
 
-        var first = await CreateActiveAsync(spec);
-        var second = await CreateActiveAsync(spec);
+        var first = await fixture.CreateActiveAsync(spec);
+        var second = await fixture.CreateActiveAsync(spec);
         Assert.Equal(["10.0.2.50", "10.0.2.51"], new[] { first.PrivateIp, second.PrivateIp }.Order());
 
         var exhausted = await Assert.ThrowsAsync<InvalidSpecException>(() => fixture.Client.CreateAsync(spec));
@@ -28,17 +27,17 @@ public sealed class IpPoolManagedInstanceTests(StatefulSpotClusterFixture fixtur
 
         await fixture.Emulator.InterruptAsync(first.InstanceId!);
         var recovered = await fixture.Client.WaitUntilAsync(first.Id,
-            v => v.Generation > first.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > first.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
         Assert.Equal(ManagedInstanceStatus.Active, recovered.Status);
         Assert.Equal(first.PrivateIp, recovered.PrivateIp);
         Assert.Equal(first.NetworkInterfaceId, recovered.NetworkInterfaceId);
 
         await fixture.Client.DeleteAsync(first.Id, new DeleteOptions { ShouldDeleteVolumes = true, ShouldDeleteNetworkInterfaces = true });
-        await fixture.Client.WaitUntilAsync(first.Id, v => v.Status is ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error, Patience);
+        await fixture.Client.WaitUntilAsync(first.Id, v => v.Status is ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error, StatefulSpotClusterFixture.Patience);
         var pool = await fixture.Client.GetIpPoolAsync("db-ips");
         Assert.DoesNotContain(first.Id, pool!.Leases.Values);
 
-        var third = await CreateActiveAsync(spec);
+        var third = await fixture.CreateActiveAsync(spec);
         Assert.Equal(first.PrivateIp, third.PrivateIp);
     }
 
@@ -56,13 +55,5 @@ public sealed class IpPoolManagedInstanceTests(StatefulSpotClusterFixture fixtur
         Assert.Contains("'nope', which is not defined", unknown.Message);
         Assert.Contains("serves " + DefaultWorld.SubnetC, elsewhere.Message);
         Assert.Empty((await fixture.Client.GetIpPoolAsync("c-ips"))!.Leases);
-    }
-
-    private async Task<ManagedInstanceView> CreateActiveAsync(ManagedInstanceSpec spec)
-    {
-        var created = await fixture.Client.CreateAsync(spec);
-        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
-        Assert.True(active.Status == ManagedInstanceStatus.Active, $"creation ended in {active.Status}: {active.LastError}");
-        return active;
     }
 }

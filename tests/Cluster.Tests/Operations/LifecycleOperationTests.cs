@@ -1,31 +1,25 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using StatefulSpot.Cluster.Tests.Recovery;
-using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Cluster.Tests.Operations;
 
 /// <summary>Pause, resume, recycle, update and delete, on a real cluster against the emulator through the real SDK.</summary>
-public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) : IClassFixture<StatefulSpotClusterFixture>, IDisposable
+public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) : IClassFixture<StatefulSpotClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials("test", "test"),
-        new AmazonEC2Config { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
     [Fact]
     public async Task PauseThenResume_KeepsVolumeEniAndPrivateIp_OnANewInstance()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
 
         await fixture.Client.PauseAsync(active.Id);
         var paused = await WaitAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error);
 
         Assert.Equal(ManagedInstanceStatus.Paused, paused.Status);
         Assert.Null(paused.InstanceId);
-        Assert.Empty(await LiveInstancesAsync(active.Id));
+        Assert.Empty(await fixture.LiveInstancesAsync(active.Id));
         Assert.Equal("available", (await VolumeAsync(active.Volumes.Single().VolumeId!)).State.Value);
         Assert.Equal("available", (await EniAsync(active.NetworkInterfaceId!)).Status.Value);
 
@@ -37,14 +31,14 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
         Assert.Equal(active.PrivateIp, resumed.PrivateIp);
         Assert.Equal(active.Volumes.Single().VolumeId, resumed.Volumes.Single().VolumeId);
         Assert.Equal(resumed.InstanceId, Assert.Single((await VolumeAsync(active.Volumes.Single().VolumeId!)).Attachments).InstanceId);
-        Assert.Equal(resumed.InstanceId, Assert.Single(await LiveInstancesAsync(active.Id)).InstanceId);
+        Assert.Equal(resumed.InstanceId, Assert.Single(await fixture.LiveInstancesAsync(active.Id)).InstanceId);
         Assert.Equal([OperationKind.Create, OperationKind.Pause, OperationKind.Resume], resumed.History.Select(h => h.Kind));
     }
 
     [Fact]
     public async Task IllegalTransitions_AreRejectedWithATypedErrorAndChangeNothing()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
 
         var resume = await Assert.ThrowsAsync<InvalidTransitionException>(() => fixture.Client.ResumeAsync(active.Id));
         Assert.Equal(ManagedInstanceStatus.Active, resume.Status);
@@ -60,7 +54,7 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     public async Task UpdateThenRecycle_LaunchesTheNewInstanceTypeWithTheSameVolume()
     {
         var spec = InterruptionRecoveryTests.DatabaseSpec();
-        var active = await CreateActiveAsync(spec);
+        var active = await fixture.CreateActiveAsync(spec);
 
         await fixture.Client.UpdateAsync(active.Id, spec with
         {
@@ -71,7 +65,7 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
 
         Assert.Equal(ManagedInstanceStatus.Active, recycled.Status);
         Assert.Equal("r5.large", recycled.InstanceType);
-        var instance = Assert.Single(await LiveInstancesAsync(active.Id));
+        var instance = Assert.Single(await fixture.LiveInstancesAsync(active.Id));
         Assert.Equal(InstanceType.R5Large, instance.InstanceType);
         Assert.Equal(active.Volumes.Single().VolumeId, recycled.Volumes.Single().VolumeId);
         Assert.Equal(active.PrivateIp, recycled.PrivateIp);
@@ -81,7 +75,7 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     public async Task Update_ThatRemovesAPersistedVolume_IsRejected()
     {
         var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false);
-        var active = await CreateActiveAsync(spec);
+        var active = await fixture.CreateActiveAsync(spec);
 
         var error = await Assert.ThrowsAsync<InvalidSpecException>(() => fixture.Client.UpdateAsync(active.Id,
             spec with { LaunchSpecification = spec.LaunchSpecification with { BlockDeviceMappings = [] } }));
@@ -93,16 +87,16 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     [Fact]
     public async Task DeleteWithCleanup_LeavesNoInstanceVolumeOrEni()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
 
         await fixture.Client.DeleteAsync(active.Id, new DeleteOptions { ShouldDeleteVolumes = true, ShouldDeleteNetworkInterfaces = true });
         var deleted = await WaitAsync(active.Id, v => v.Status is ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error);
 
         Assert.Equal(ManagedInstanceStatus.Deleted, deleted.Status);
-        Assert.Empty(await LiveInstancesAsync(active.Id));
-        var volumes = await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("volume-id", [active.Volumes.Single().VolumeId!])] });
+        Assert.Empty(await fixture.LiveInstancesAsync(active.Id));
+        var volumes = await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("volume-id", [active.Volumes.Single().VolumeId!])] });
         Assert.Empty(volumes.Volumes ?? []);
-        var enis = await _ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
+        var enis = await fixture.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
         {
             Filters = [new Filter("network-interface-id", [active.NetworkInterfaceId!])],
         });
@@ -114,12 +108,12 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     [Fact]
     public async Task DeleteKeepingData_TerminatesButLeavesTheVolumeAndEniAvailable()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
 
         await fixture.Client.DeleteAsync(active.Id, new DeleteOptions());
         await WaitAsync(active.Id, v => v.Status is ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error);
 
-        Assert.Empty(await LiveInstancesAsync(active.Id));
+        Assert.Empty(await fixture.LiveInstancesAsync(active.Id));
         Assert.Equal("available", (await VolumeAsync(active.Volumes.Single().VolumeId!)).State.Value);
         Assert.Equal("available", (await EniAsync(active.NetworkInterfaceId!)).Status.Value);
     }
@@ -127,7 +121,7 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     [Fact]
     public async Task DeleteKeepingTheInstanceRunning_CannotDeleteItsVolumes()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
 
         await Assert.ThrowsAsync<InvalidRequestException>(() =>
             fixture.Client.DeleteAsync(active.Id, new DeleteOptions { ShouldTerminateInstance = false, ShouldDeleteVolumes = true }));
@@ -138,7 +132,7 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     public async Task Create_WithAFixedPrivateIp_UsesIt_AndRejectsOneOutsideTheSubnetOrTaken()
     {
         var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with { Network = new NetworkSpec { PrivateIp = "10.0.1.200" } };
-        var active = await CreateActiveAsync(spec);
+        var active = await fixture.CreateActiveAsync(spec);
         Assert.Equal("10.0.1.200", active.PrivateIp);
 
         var outside = await Assert.ThrowsAsync<InvalidSpecException>(() =>
@@ -148,37 +142,14 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
         Assert.Contains("already used", taken.Message);
     }
 
-    private async Task<ManagedInstanceView> CreateActiveAsync(ManagedInstanceSpec spec)
-    {
-        var created = await fixture.Client.CreateAsync(spec);
-        var active = await WaitAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating);
-        Assert.True(active.Status == ManagedInstanceStatus.Active, $"creation ended in {active.Status}: {active.LastError}");
-        return active;
-    }
-
     private Task<ManagedInstanceView> WaitAsync(string id, Func<ManagedInstanceView, bool> condition) =>
-        fixture.Client.WaitUntilAsync(id, condition, Patience);
+        fixture.Client.WaitUntilAsync(id, condition, StatefulSpotClusterFixture.Patience);
 
     private async Task<Volume> VolumeAsync(string volumeId) =>
-        (await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] })).Volumes.Single();
+        (await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] })).Volumes.Single();
 
     private async Task<NetworkInterface> EniAsync(string id) =>
-        (await _ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [id] })).NetworkInterfaces.Single();
-
-    private async Task<List<Instance>> LiveInstancesAsync(string managedInstanceId)
-    {
-        var response = await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest
-        {
-            Filters =
-            [
-                new Filter("tag:statefulspot:managed-instance", [managedInstanceId]),
-                new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),
-            ],
-        });
-        return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
-    }
-
-    public void Dispose() => _ec2.Dispose();
+        (await fixture.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [id] })).NetworkInterfaces.Single();
 
     private sealed class SpecComparer : IEqualityComparer<ManagedInstanceSpec>
     {

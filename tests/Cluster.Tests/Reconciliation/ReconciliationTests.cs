@@ -1,6 +1,4 @@
-using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using StatefulSpot.Cluster.Tests.Recovery;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
@@ -13,26 +11,22 @@ public sealed class SilentEc2ClusterFixture : StatefulSpotClusterFixture
     protected override EmulatorOptions CreateEmulatorOptions() => new() { TimeScale = TimeScale, EmitStateChangeEvents = false };
 }
 
-public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClassFixture<SilentEc2ClusterFixture>, IDisposable
+public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClassFixture<SilentEc2ClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials("test", "test"),
-        new AmazonEC2Config { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
     private IReconcilerGrain Reconciler => fixture.Cluster.Client.GetGrain<IReconcilerGrain>(IReconcilerGrain.Key);
 
     [Fact]
     public async Task InstanceTerminatedWithoutAnyNotice_IsCaughtByTheReconcilerAndRecovered()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: true));
-        await _ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [active.InstanceId!] });
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: true));
+        await fixture.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [active.InstanceId!] });
 
         var report = await Reconciler.ReconcileOnceAsync();
 
         Assert.Contains(active.Id, report.Corrected);
         var recovered = await fixture.Client.WaitUntilAsync(active.Id,
-            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
         Assert.Equal(ManagedInstanceStatus.Active, recovered.Status);
         Assert.Equal(OperationTrigger.Reconciliation, recovered.History.Last().Trigger);
         Assert.NotEqual(active.InstanceId, recovered.InstanceId);
@@ -43,19 +37,19 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
     [Fact]
     public async Task DataVolumeDetachedByHand_IsAttachedAgain()
     {
-        var active = await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
         var volumeId = active.Volumes.Single().VolumeId!;
-        await _ec2.DetachVolumeAsync(new DetachVolumeRequest { VolumeId = volumeId });
+        await fixture.Ec2.DetachVolumeAsync(new DetachVolumeRequest { VolumeId = volumeId });
         await WaitForVolumeAsync(volumeId, "available");
 
         var report = await Reconciler.ReconcileOnceAsync();
 
         Assert.Contains(active.Id, report.Corrected);
         await WaitForVolumeAsync(volumeId, "in-use");
-        var repaired = await fixture.Client.WaitUntilAsync(active.Id, v => v.History.LastOrDefault()?.Kind == OperationKind.Repair, Patience);
+        var repaired = await fixture.Client.WaitUntilAsync(active.Id, v => v.History.LastOrDefault()?.Kind == OperationKind.Repair, StatefulSpotClusterFixture.Patience);
         Assert.Equal(active.InstanceId, repaired.InstanceId);
         Assert.Equal(active.Generation, repaired.Generation);
-        var attachment = Assert.Single((await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] })).Volumes.Single().Attachments);
+        var attachment = Assert.Single((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] })).Volumes.Single().Attachments);
         Assert.Equal(active.InstanceId, attachment.InstanceId);
         Assert.Equal("/dev/sdf", attachment.Device);
     }
@@ -65,7 +59,7 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
     {
         for (var i = 0; i < 6; i++)
         {
-            await CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
+            await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
         }
 
         var report = await Reconciler.ReconcileOnceAsync();
@@ -78,20 +72,10 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
 
     private async Task WaitForVolumeAsync(string volumeId, string state)
     {
-        using var timeout = new CancellationTokenSource(Patience);
-        while ((await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] }, timeout.Token)).Volumes.Single().State.Value != state)
+        using var timeout = new CancellationTokenSource(StatefulSpotClusterFixture.Patience);
+        while ((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] }, timeout.Token)).Volumes.Single().State.Value != state)
         {
             await Task.Delay(50, timeout.Token);
         }
     }
-
-    private async Task<ManagedInstanceView> CreateActiveAsync(ManagedInstanceSpec spec)
-    {
-        var created = await fixture.Client.CreateAsync(spec);
-        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
-        Assert.True(active.Status == ManagedInstanceStatus.Active, $"creation ended in {active.Status}: {active.LastError}");
-        return active;
-    }
-
-    public void Dispose() => _ec2.Dispose();
 }

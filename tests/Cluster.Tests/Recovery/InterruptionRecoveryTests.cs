@@ -1,7 +1,4 @@
-using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
-using Amazon.SQS;
 using Amazon.SQS.Model;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
@@ -9,15 +6,8 @@ using LaunchSpecification = StatefulSpot.Grains.Interfaces.LaunchSpecification;
 
 namespace StatefulSpot.Cluster.Tests.Recovery;
 
-public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture) : IClassFixture<StatefulSpotClusterFixture>, IDisposable
+public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture) : IClassFixture<StatefulSpotClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials("test", "test"),
-        new AmazonEC2Config { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
-
-    private readonly AmazonSQSClient _sqs = new(new BasicAWSCredentials("test", "test"),
-        new AmazonSQSConfig { ServiceURL = fixture.Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
     public static ManagedInstanceSpec DatabaseSpec(bool persistPrivateIp = true) => new()
     {
@@ -36,17 +26,17 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
     public async Task SpotInterruption_ComesBackOnANewInstanceWithTheSameVolumeEniAndPrivateIp()
     {
         var created = await fixture.Client.CreateAsync(DatabaseSpec());
-        var before = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        var before = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, StatefulSpotClusterFixture.Patience);
         Assert.Equal(ManagedInstanceStatus.Active, before.Status);
         var volumeBefore = Assert.Single(before.Volumes);
         Assert.Equal(before.InstanceId, volumeBefore.AttachedInstanceId);
 
         // A poison message ahead of the notice must not stop the stream.
-        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = "{ not json" });
+        await fixture.Sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = "{ not json" });
         await fixture.Emulator.InterruptAsync(before.InstanceId!);
 
         var after = await fixture.Client.WaitUntilAsync(created.Id,
-            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
 
         Assert.Equal(ManagedInstanceStatus.Active, after.Status);
         Assert.NotEqual(before.InstanceId, after.InstanceId);
@@ -63,14 +53,14 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
         Assert.True(recovery.OldTerminatedAt <= recovery.ReplacementLaunchedAt, "the replacement was launched before the old instance was gone");
 
         // What EC2 itself says: one live instance for the managed instance, holding the ENI at index 0 and the volume.
-        var live = await LiveInstancesAsync(created.Id);
+        var live = await fixture.LiveInstancesAsync(created.Id);
         var instance = Assert.Single(live);
         Assert.Equal(after.InstanceId, instance.InstanceId);
         Assert.Equal(before.PrivateIp, instance.PrivateIpAddress);
         var eni = Assert.Single(instance.NetworkInterfaces);
         Assert.Equal(before.NetworkInterfaceId, eni.NetworkInterfaceId);
         Assert.Equal(0, eni.Attachment.DeviceIndex);
-        var volume = (await _ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeBefore.VolumeId!] })).Volumes.Single();
+        var volume = (await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeBefore.VolumeId!] })).Volumes.Single();
         var attachment = Assert.Single(volume.Attachments);
         Assert.Equal(after.InstanceId, attachment.InstanceId);
         Assert.Equal("/dev/sdf", attachment.Device);
@@ -80,16 +70,16 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
     public async Task DuplicateInterruptionNotice_DoesNotRecoverTwice()
     {
         var created = await fixture.Client.CreateAsync(DatabaseSpec(persistPrivateIp: false));
-        var before = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        var before = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, StatefulSpotClusterFixture.Patience);
         Assert.Equal(ManagedInstanceStatus.Active, before.Status);
 
         var notice = SpotWarning(before.InstanceId!, Guid.NewGuid().ToString());
-        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = notice });
-        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = notice });
-        await _ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [before.InstanceId!] });
+        await fixture.Sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = notice });
+        await fixture.Sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = notice });
+        await fixture.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [before.InstanceId!] });
 
         var after = await fixture.Client.WaitUntilAsync(created.Id,
-            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
         Assert.Equal(ManagedInstanceStatus.Active, after.Status);
 
         // Give any second (wrong) recovery the time to start before looking again.
@@ -97,35 +87,35 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
         var settled = await fixture.Client.GetAsync(created.Id);
         Assert.Equal(before.Generation + 1, settled!.Generation);
         Assert.Single(settled.History, h => h.Kind == OperationKind.Recycle);
-        Assert.Single(await LiveInstancesAsync(created.Id));
+        Assert.Single(await fixture.LiveInstancesAsync(created.Id));
         Assert.Equal(before.Volumes.Single().VolumeId, settled.Volumes.Single().VolumeId);
     }
 
     [Fact]
     public async Task StateChangeBeforeItsWarning_RecoversOnce()
     {
-        var active = await CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
+        var active = await fixture.CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
 
         await SendAsync(Event("EC2 Instance State-change Notification", active.InstanceId!, """{"instance-id":"ID","state":"shutting-down"}"""));
         await SendAsync(Event("EC2 Spot Instance Interruption Warning", active.InstanceId!, """{"instance-id":"ID","instance-action":"terminate"}"""));
-        await _ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [active.InstanceId!] });
+        await fixture.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [active.InstanceId!] });
 
         var after = await fixture.Client.WaitUntilAsync(active.Id,
-            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
         await Task.Delay(TimeSpan.FromSeconds(1));
         var settled = await fixture.Client.GetAsync(active.Id);
 
         Assert.Equal(ManagedInstanceStatus.Active, after.Status);
         Assert.Equal(active.Generation + 1, settled!.Generation);
         Assert.Equal(OperationTrigger.InstanceStateChange, Assert.Single(settled.History, h => h.Kind == OperationKind.Recycle).Trigger);
-        Assert.Single(await LiveInstancesAsync(active.Id));
+        Assert.Single(await fixture.LiveInstancesAsync(active.Id));
     }
 
     [Fact]
     public async Task RebalanceRecommendation_RecyclesOnlyWhenTheSpecAsks()
     {
-        var ignoring = await CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
-        var recycling = await CreateActiveAsync(DatabaseSpec(persistPrivateIp: false) with
+        var ignoring = await fixture.CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
+        var recycling = await fixture.CreateActiveAsync(DatabaseSpec(persistPrivateIp: false) with
         {
             Strategy = new StrategySpec { OnRebalanceRecommendation = RebalanceAction.Recycle },
         });
@@ -134,7 +124,7 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
         await SendAsync(Event("EC2 Instance Rebalance Recommendation", recycling.InstanceId!, """{"instance-id":"ID"}"""));
 
         var recycled = await fixture.Client.WaitUntilAsync(recycling.Id,
-            v => v.Generation > recycling.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > recycling.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
         Assert.Equal(ManagedInstanceStatus.Active, recycled.Status);
         Assert.Equal(OperationTrigger.RebalanceRecommendation, recycled.History.Last().Trigger);
         Assert.NotEqual(recycling.InstanceId, recycled.InstanceId);
@@ -155,8 +145,8 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
 
         Assert.Contains("subnetIds", error.Message);
         Assert.Null(await fixture.Client.GetAsync(id));
-        Assert.Empty(await LiveInstancesAsync(id));
-        var enis = await _ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
+        Assert.Empty(await fixture.LiveInstancesAsync(id));
+        var enis = await fixture.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
         {
             Filters = [new Filter("tag:statefulspot:managed-instance", [id])],
         });
@@ -173,16 +163,8 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
         Assert.Contains(all, v => v.Id == created.Id && v.Spec.Name == "orders-db");
     }
 
-    private async Task<ManagedInstanceView> CreateActiveAsync(ManagedInstanceSpec spec)
-    {
-        var created = await fixture.Client.CreateAsync(spec);
-        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
-        Assert.True(active.Status == ManagedInstanceStatus.Active, $"creation ended in {active.Status}: {active.LastError}");
-        return active;
-    }
-
     private Task SendAsync(string body) =>
-        _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = body });
+        fixture.Sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = fixture.Emulator.EventQueueUrl, MessageBody = body });
 
     private static string Event(string detailType, string instanceId, string detail) => $$$"""
         {"version":"0","id":"{{{Guid.NewGuid()}}}","detail-type":"{{{detailType}}}","source":"aws.ec2",
@@ -191,29 +173,10 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
          "detail":{{{detail.Replace("ID", instanceId, StringComparison.Ordinal)}}}}
         """;
 
-    private async Task<List<Instance>> LiveInstancesAsync(string managedInstanceId)
-    {
-        var response = await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest
-        {
-            Filters =
-            [
-                new Filter("tag:statefulspot:managed-instance", [managedInstanceId]),
-                new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),
-            ],
-        });
-        return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
-    }
-
     private static string SpotWarning(string instanceId, string eventId) => $$$"""
         {"version":"0","id":"{{{eventId}}}","detail-type":"EC2 Spot Instance Interruption Warning","source":"aws.ec2",
          "account":"123456789012","time":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}","region":"us-east-1",
          "resources":["arn:aws:ec2:us-east-1:123456789012:instance/{{{instanceId}}}"],
          "detail":{"instance-id":"{{{instanceId}}}","instance-action":"terminate"}}
         """;
-
-    public void Dispose()
-    {
-        _ec2.Dispose();
-        _sqs.Dispose();
-    }
 }

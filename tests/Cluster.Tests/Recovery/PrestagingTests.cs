@@ -16,7 +16,6 @@ public sealed class SlowBootClusterFixture : StatefulSpotClusterFixture
 /// <summary>Pre-staging: where the ENI need not be freed first, the replacement boots while the old instance drains.</summary>
 public sealed class PrestagingTests(SlowBootClusterFixture fixture) : IClassFixture<SlowBootClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Interruption_WithoutPersistentEni_RunsTheReplacementBeforeTheOldInstanceIsGone_AndCutsDowntime()
@@ -34,12 +33,12 @@ public sealed class PrestagingTests(SlowBootClusterFixture fixture) : IClassFixt
     private async Task<OperationRecord> InterruptAsync(ManagedInstanceSpec spec)
     {
         var created = await fixture.Client.CreateAsync(spec);
-        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        var active = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, StatefulSpotClusterFixture.Patience);
         Assert.True(active.Status == ManagedInstanceStatus.Active, $"create ended in {active.Status}: {active.LastError}");
 
         await fixture.Emulator.InterruptAsync(active.InstanceId!);
         var recovered = await fixture.Client.WaitUntilAsync(created.Id,
-            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+            v => v.Generation > active.Generation && v.Status != ManagedInstanceStatus.Recycling, StatefulSpotClusterFixture.Patience);
 
         Assert.True(recovered.Status == ManagedInstanceStatus.Active, $"recovery ended in {recovered.Status}: {recovered.LastError}");
         Assert.Equal(active.Volumes.Single().VolumeId, recovered.Volumes.Single().VolumeId);

@@ -1,8 +1,13 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains;
+using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Silo.Hosting;
 
@@ -23,7 +28,15 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster => _cluster!;
 
+    /// <summary>How long a test waits for an operation to finish.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     public StatefulSpotClient Client { get; private set; } = null!;
+
+    /// <summary>An EC2 client of the test's own, to see what EC2 itself says.</summary>
+    public AmazonEC2Client Ec2 { get; private set; } = null!;
+
+    public AmazonSQSClient Sqs { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -47,6 +60,37 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         Client = new StatefulSpotClient(_cluster.Client);
+        var credentials = new BasicAWSCredentials("test", "test");
+        Ec2 = new AmazonEC2Client(credentials, new AmazonEC2Config { ServiceURL = Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        Sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = Emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+    }
+
+    /// <summary>Creates a managed instance and waits until it is Active (failing with its error otherwise).</summary>
+    public async Task<ManagedInstanceView> CreateActiveAsync(ManagedInstanceSpec spec)
+    {
+        var created = await Client.CreateAsync(spec);
+        var active = await Client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.True(active.Status == ManagedInstanceStatus.Active, $"creation ended in {active.Status}: {active.LastError}");
+        return active;
+    }
+
+    /// <summary>Waits for the recovery that follows <paramref name="before"/> and returns the settled view.</summary>
+    public Task<ManagedInstanceView> WaitForNextGenerationAsync(ManagedInstanceView before) =>
+        Client.WaitUntilAsync(before.Id, v => v.Generation > before.Generation
+            && v.Status is not (ManagedInstanceStatus.Recycling or ManagedInstanceStatus.Resuming), Patience);
+
+    /// <summary>The managed instance's EC2 instances that are not terminated, as EC2 lists them.</summary>
+    public async Task<List<Instance>> LiveInstancesAsync(string managedInstanceId)
+    {
+        var response = await Ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters =
+            [
+                new Filter("tag:statefulspot:managed-instance", [managedInstanceId]),
+                new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),
+            ],
+        });
+        return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
     }
 
     /// <summary>The emulator's settings; fixtures that need other physics override this.</summary>
@@ -64,6 +108,8 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
 
+        Ec2?.Dispose();
+        Sqs?.Dispose();
         await Emulator.DisposeAsync();
     }
 }
