@@ -34,6 +34,9 @@ public sealed partial class AwsEmulator : IAsyncDisposable
         EventQueueUrl = runtime.QueueUrl(serviceUrl.ToString(), options.EventQueueName);
     }
 
+    /// <summary>The world the emulator runs (the default world or <see cref="EmulatorOptions.WorldFile"/>), with prices.</summary>
+    public WorldDefinition World => _runtime.World;
+
     /// <summary>The emulator's base URL, e.g. <c>http://127.0.0.1:54321/</c> (EC2 and SQS both live at its root).</summary>
     public Uri ServiceUrl { get; }
 
@@ -98,33 +101,6 @@ public sealed partial class AwsEmulator : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>
-    /// Issues a Spot interruption now: the "EC2 Spot Instance Interruption Warning" event goes on the event queue at once,
-    /// and after the (scaled) notice lead the instance goes shutting-down, then terminated. Fails with
-    /// <see cref="KeyNotFoundException"/> for an unknown instance and <see cref="InvalidOperationException"/> for one that
-    /// is not a running Spot instance or was already warned.
-    /// </summary>
-    public Task<InterruptionNotice> InterruptAsync(string instanceId, CancellationToken ct = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        if (ct.IsCancellationRequested)
-        {
-            return Task.FromCanceled<InterruptionNotice>(ct);
-        }
-
-        try
-        {
-            return Task.FromResult(_runtime.Interrupt(instanceId));
-        }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
-        {
-            return Task.FromException<InterruptionNotice>(e);
-        }
-    }
-
-    /// <summary>A consistent snapshot of instances, volumes, network interfaces and queues.</summary>
-    public WorldSnapshot Snapshot() => _runtime.Snapshot(ServiceUrl.ToString());
 
     /// <summary>Completes when the host is asked to stop (Ctrl+C / SIGTERM for the standalone emulator).</summary>
     internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();

@@ -1,9 +1,11 @@
 namespace StatefulSpot.Emulator;
 
 /// <summary>
-/// The fixed world every emulator starts with: one VPC, three zones with one default subnet each, one image and a
-/// handful of instance types. Zone names follow <see cref="EmulatorOptions.Region"/>; the zone constants below are the
-/// names in the default region <c>us-east-1</c>. Subnet, VPC, security group and image ids never change.
+/// The world every emulator starts with unless <see cref="EmulatorOptions.WorldFile"/> names another: one VPC, three
+/// zones with one default subnet each, one image and a handful of instance types with us-east-1 prices. It is read from
+/// the embedded <c>worlds/default.json</c>; the constants below are its ids. Zone names follow
+/// <see cref="EmulatorOptions.Region"/>; the zone constants are the names in the default region <c>us-east-1</c>.
+/// Subnet, VPC, security group, image and snapshot ids never change.
 /// </summary>
 public static class DefaultWorld
 {
@@ -52,20 +54,29 @@ public static class DefaultWorld
     /// <summary>Root volume size of <see cref="ImageId"/>.</summary>
     public const int RootVolumeSizeGiB = 8;
 
-    /// <summary>The instance types RunInstances accepts (any other is <c>InvalidParameterValue</c>).</summary>
+    /// <summary>The root snapshot of <see cref="ImageId"/> (<see cref="RootVolumeSizeGiB"/> GiB, <c>completed</c>, owned by <c>amazon</c>).</summary>
+    public const string RootSnapshotId = "snap-0123456789abcdef0";
+
+    /// <summary>The instance types RunInstances accepts (any other is <c>InvalidParameterValue</c>), with us-east-1 Linux prices.</summary>
     public static IReadOnlyList<InstanceTypeSpec> InstanceTypes { get; } =
     [
-        new("m5.large", 2, 8192),
-        new("m5.xlarge", 4, 16384),
-        new("c5.large", 2, 4096),
-        new("r5.large", 2, 16384),
-        new("t3.medium", 2, 4096),
+        new("m5.large", 2, 8192) { OnDemandPrice = 0.096m, SpotPrice = 0.0384m },
+        new("m5.xlarge", 4, 16384) { OnDemandPrice = 0.192m, SpotPrice = 0.0768m },
+        new("c5.large", 2, 4096) { OnDemandPrice = 0.085m, SpotPrice = 0.0342m },
+        new("r5.large", 2, 16384) { OnDemandPrice = 0.126m, SpotPrice = 0.0455m },
+        new("t3.medium", 2, 4096) { OnDemandPrice = 0.0416m, SpotPrice = 0.0125m },
     ];
 }
 
-/// <summary>An instance type the emulator offers, with its vCPU count and memory.</summary>
+/// <summary>An instance type the emulator offers, with its vCPU count, memory and hourly prices (USD, Linux).</summary>
 public sealed record InstanceTypeSpec(string Name, int VCpus, int MemoryMiB)
 {
+    /// <summary>On-demand price per hour (for cost reporting; DescribeSpotPriceHistory does not show it).</summary>
+    public decimal OnDemandPrice { get; init; }
+
+    /// <summary>Spot price per hour in every zone without a <see cref="SpotPriceDefinition"/> of its own.</summary>
+    public decimal SpotPrice { get; init; }
+
     /// <summary>Physical cores (two threads per core, as on the real types).</summary>
     public int CoreCount => Math.Max(1, VCpus / 2);
 

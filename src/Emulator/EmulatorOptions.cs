@@ -30,14 +30,36 @@ public sealed partial class EmulatorOptions
     /// <summary>How long changes are batched before the state file is written (real time). Default 250 ms.</summary>
     public TimeSpan StateFileSaveDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Multiplier applied to every simulated EC2 duration: 0.01 makes the world 100x faster. Default 1.0.</summary>
+    /// <summary>
+    /// Optional JSON world file (region, zones, VPC, subnets, instance types with prices, images, capacity) replacing the
+    /// built-in <c>worlds/default.json</c>. Default <c>null</c> (the default world, see <see cref="DefaultWorld"/>).
+    /// </summary>
+    public string? WorldFile { get; set; }
+
+    /// <summary>
+    /// Multiplier applied to every simulated EC2 duration (and API call latency, and throttling refill unless
+    /// <see cref="ThrottlingOptions.RefillOnSimulatedClock"/> is off): 0.01 makes the world 100x faster. Default 1.0.
+    /// Can be changed at run time with <see cref="AwsEmulator.SetTimeScale"/>.
+    /// </summary>
     public double TimeScale { get; set; } = 1.0;
+
+    /// <summary>EC2 API throttling with AWS's token buckets (aws-wire.md section 3). On by default.</summary>
+    public ThrottlingOptions Throttling { get; set; } = new();
+
+    /// <summary>Time every EC2 call takes before it answers (unscaled), except RunInstances. Default 100 ms.</summary>
+    public TimeSpan ApiCallLatency { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Time a RunInstances call takes before it answers (unscaled). Default 1.5 s (aws-wire.md section 6).</summary>
+    public TimeSpan RunInstancesCallLatency { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Instance <c>pending</c> to <c>running</c> (unscaled). Default 8 s.</summary>
     public TimeSpan InstancePendingDuration { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Instance <c>shutting-down</c> to <c>terminated</c> (unscaled). Default 20 s.</summary>
     public TimeSpan InstanceShuttingDownDuration { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Instance <c>stopping</c> to <c>stopped</c> (unscaled). Default 20 s.</summary>
+    public TimeSpan InstanceStoppingDuration { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Volume <c>creating</c> to <c>available</c> (unscaled). Default 2 s.</summary>
     public TimeSpan VolumeCreatingDuration { get; set; } = TimeSpan.FromSeconds(2);
@@ -50,6 +72,24 @@ public sealed partial class EmulatorOptions
 
     /// <summary>Network interface <c>pending</c> to <c>available</c> (unscaled). Default 1 s.</summary>
     public TimeSpan NetworkInterfacePendingDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Network interface attachment <c>attaching</c> to <c>attached</c>, and <c>detaching</c> to detached (unscaled). Default 1 s.</summary>
+    public TimeSpan NetworkInterfaceAttachmentDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first snapshot of a volume, <c>pending</c> to <c>completed</c> (unscaled). Default 60 s.</summary>
+    public TimeSpan FirstSnapshotDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A later (incremental) snapshot of a volume, <c>pending</c> to <c>completed</c> (unscaled). Default 10 s.</summary>
+    public TimeSpan IncrementalSnapshotDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Minimum time between two CreateSnapshot calls for one volume while the earlier snapshot is still pending
+    /// (unscaled); sooner is <c>SnapshotCreationPerVolumeRateExceeded</c>. Default 15 s.
+    /// </summary>
+    public TimeSpan SnapshotPerVolumeInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>RegisterImage <c>pending</c> to <c>available</c>; CreateImage takes this after its last snapshot (unscaled). Default 3 s.</summary>
+    public TimeSpan ImageAvailableDuration { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Lead time between a Spot interruption warning and the interruption action (unscaled). Default 120 s.</summary>
     public TimeSpan InterruptionNoticeLead { get; set; } = TimeSpan.FromSeconds(120);
@@ -66,6 +106,18 @@ public sealed partial class EmulatorOptions
             "1 to 80 alphanumeric characters, hyphens or underscores");
         Require(double.IsFinite(TimeScale) && TimeScale >= 0, nameof(TimeScale), "a finite number >= 0");
         Require(StateFileSaveDelay >= TimeSpan.Zero, nameof(StateFileSaveDelay), "a non-negative duration");
+        Require(WorldFile is null || WorldFile.Length > 0, nameof(WorldFile), "null or a path");
+        Require(Throttling is not null, nameof(Throttling), "set");
+        Require(double.IsFinite(Throttling!.Scale) && Throttling.Scale > 0, $"{nameof(Throttling)}:{nameof(ThrottlingOptions.Scale)}",
+            "a finite number > 0");
+        Require(ApiCallLatency >= TimeSpan.Zero, nameof(ApiCallLatency), "a non-negative duration");
+        Require(RunInstancesCallLatency >= TimeSpan.Zero, nameof(RunInstancesCallLatency), "a non-negative duration");
+        Require(InstanceStoppingDuration >= TimeSpan.Zero, nameof(InstanceStoppingDuration), "a non-negative duration");
+        Require(NetworkInterfaceAttachmentDuration >= TimeSpan.Zero, nameof(NetworkInterfaceAttachmentDuration), "a non-negative duration");
+        Require(FirstSnapshotDuration >= TimeSpan.Zero, nameof(FirstSnapshotDuration), "a non-negative duration");
+        Require(IncrementalSnapshotDuration >= TimeSpan.Zero, nameof(IncrementalSnapshotDuration), "a non-negative duration");
+        Require(SnapshotPerVolumeInterval >= TimeSpan.Zero, nameof(SnapshotPerVolumeInterval), "a non-negative duration");
+        Require(ImageAvailableDuration >= TimeSpan.Zero, nameof(ImageAvailableDuration), "a non-negative duration");
         Require(InstancePendingDuration >= TimeSpan.Zero, nameof(InstancePendingDuration), "a non-negative duration");
         Require(InstanceShuttingDownDuration >= TimeSpan.Zero, nameof(InstanceShuttingDownDuration), "a non-negative duration");
         Require(VolumeCreatingDuration >= TimeSpan.Zero, nameof(VolumeCreatingDuration), "a non-negative duration");

@@ -25,8 +25,23 @@ public static class Program
             return 2;
         }
 
-        await using var emulator = await AwsEmulator.StartAsync(builder, options, TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
-        await emulator.WaitForShutdownAsync().ConfigureAwait(false);
+        AwsEmulator emulator;
+        try
+        {
+            emulator = await AwsEmulator.StartAsync(builder, options, TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // a world file or state file that cannot be used: say which and why
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (emulator.ConfigureAwait(false))
+        {
+            await emulator.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
         return 0;
     }
 }

@@ -6,7 +6,26 @@ public sealed record WorldSnapshot(
     IReadOnlyList<InstanceInfo> Instances,
     IReadOnlyList<VolumeInfo> Volumes,
     IReadOnlyList<NetworkInterfaceInfo> NetworkInterfaces,
-    IReadOnlyList<QueueInfo> Queues);
+    IReadOnlyList<QueueInfo> Queues)
+{
+    /// <summary>EBS snapshots, the world's image snapshots included.</summary>
+    public IReadOnlyList<SnapshotInfo> Snapshots { get; init; } = [];
+
+    /// <summary>Images, the world's included.</summary>
+    public IReadOnlyList<ImageInfo> Images { get; init; } = [];
+
+    /// <summary>Elastic IPs.</summary>
+    public IReadOnlyList<AddressInfo> Addresses { get; init; } = [];
+
+    /// <summary>Every (instance type, zone, market) pool with its capacity and use.</summary>
+    public IReadOnlyList<CapacityPoolInfo> Capacity { get; init; } = [];
+
+    /// <summary>The time scale in force.</summary>
+    public double TimeScale { get; init; }
+
+    /// <summary>Throttling settings and how many calls were throttled.</summary>
+    public ThrottlingInfo? Throttling { get; init; }
+}
 
 /// <summary>
 /// An instance. <paramref name="Market"/> is <c>spot</c> or <c>on-demand</c>; <paramref name="StateReason"/> is the EC2
@@ -28,7 +47,20 @@ public sealed record InstanceInfo(
     DateTimeOffset LaunchTime,
     string? StateReason,
     DateTimeOffset? InterruptionNoticeTime,
-    DateTimeOffset? InterruptionTime);
+    DateTimeOffset? InterruptionTime)
+{
+    /// <summary>The Elastic IP on the primary interface, if any.</summary>
+    public string? PublicIpAddress { get; init; }
+
+    /// <summary>When a rebalance recommendation was issued, if any.</summary>
+    public DateTimeOffset? RebalanceRecommendationTime { get; init; }
+
+    /// <summary>When an interruption warning is scheduled to follow a rebalance recommendation, if one is.</summary>
+    public DateTimeOffset? ScheduledWarningTime { get; init; }
+
+    /// <summary>Termination protection.</summary>
+    public bool DisableApiTermination { get; init; }
+}
 
 /// <summary>A volume attached to an instance, by device name.</summary>
 public sealed record BlockDeviceInfo(string DeviceName, string VolumeId, string Status, bool DeleteOnTermination);
@@ -62,3 +94,42 @@ public sealed record NetworkInterfaceAttachmentInfo(string AttachmentId, string 
 
 /// <summary>A queue: messages receivable now, received and not yet visible again, and delayed.</summary>
 public sealed record QueueInfo(string Name, string Url, int Visible, int InFlight, int Delayed);
+
+/// <summary>An EBS snapshot; <paramref name="Progress"/> is EC2's <c>NN%</c>; <paramref name="OwnerAlias"/> is <c>amazon</c> for the world's.</summary>
+public sealed record SnapshotInfo(
+    string SnapshotId,
+    string VolumeId,
+    string State,
+    string Progress,
+    int VolumeSize,
+    DateTimeOffset StartTime,
+    DateTimeOffset? CompletionTime,
+    string? OwnerAlias,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>An image and the snapshots it uses (root first).</summary>
+public sealed record ImageInfo(
+    string ImageId,
+    string Name,
+    string State,
+    string RootDeviceName,
+    IReadOnlyList<string> SnapshotIds,
+    string? SourceInstanceId,
+    string? OwnerAlias,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>An Elastic IP and, when associated, the interface (and instance) holding it.</summary>
+public sealed record AddressInfo(
+    string AllocationId,
+    string PublicIp,
+    string? AssociationId,
+    string? NetworkInterfaceId,
+    string? InstanceId,
+    string? PrivateIpAddress,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>A capacity pool: <paramref name="Capacity"/> null is unlimited; <paramref name="InUse"/> counts instances holding it.</summary>
+public sealed record CapacityPoolInfo(string InstanceType, string AvailabilityZone, string Market, int? Capacity, int InUse);
+
+/// <summary>Throttling settings and the number of throttled calls per action since start.</summary>
+public sealed record ThrottlingInfo(bool Enabled, double Scale, bool RefillOnSimulatedClock, IReadOnlyDictionary<string, long> ThrottledCalls);

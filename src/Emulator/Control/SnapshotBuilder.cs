@@ -1,14 +1,16 @@
 using StatefulSpot.Emulator.Core;
 using StatefulSpot.Emulator.Ec2.Model;
+using StatefulSpot.Emulator.Ec2.Operations;
 using StatefulSpot.Emulator.Sqs;
 
 namespace StatefulSpot.Emulator.Control;
 
 /// <summary>Copies the world into the public <see cref="WorldSnapshot"/> records (inside the world lock).</summary>
-internal static class SnapshotBuilder
+internal sealed class SnapshotBuilder(QueueOperations queues, CapacityOperations capacity, SimulationClock clock)
 {
-    public static WorldSnapshot Build(EmulatorState state, QueueOperations queues, string serviceUrl, DateTimeOffset now)
+    public WorldSnapshot Build(EmulatorState state, string serviceUrl, ThrottlingInfo throttling)
     {
+        var now = clock.Now;
         var ec2 = state.Ec2;
         var instances = ec2.Instances.Values.OrderBy(i => i.Sequence).Select(i =>
         {
@@ -18,7 +20,7 @@ internal static class SnapshotBuilder
                 i.State.ToWire(),
                 i.InstanceType,
                 i.ImageId,
-                i.IsSpot ? "spot" : "on-demand",
+                i.Market,
                 i.AvailabilityZone,
                 i.SubnetId,
                 view.PrivateIpAddress,
@@ -29,7 +31,13 @@ internal static class SnapshotBuilder
                 i.LaunchTime,
                 i.StateReasonCode,
                 i.InterruptionNoticeTime,
-                i.InterruptionActionTime);
+                i.InterruptionActionTime)
+            {
+                PublicIpAddress = view.PublicIpAddress,
+                RebalanceRecommendationTime = i.RebalanceRecommendationTime,
+                ScheduledWarningTime = i.ScheduledWarningTime,
+                DisableApiTermination = i.DisableApiTermination,
+            };
         }).ToList();
 
         var volumes = ec2.Volumes.Values.OrderBy(v => v.Sequence).Select(v => new VolumeInfo(
@@ -53,14 +61,32 @@ internal static class SnapshotBuilder
                 : null,
             Copy(n.Tags))).ToList();
 
-        var queueInfos = state.Sqs.Queues.Values.OrderBy(q => q.Name, StringComparer.Ordinal).Select(q => new QueueInfo(
-            q.Name,
-            queues.QueueUrl(serviceUrl, q.Name),
-            q.Messages.Count(m => m.VisibleAt <= now),
-            q.Messages.Count(m => m.IsInFlight(now)),
-            q.Messages.Count(m => m.IsDelayed(now)))).ToList();
+        var queueInfos = state.Sqs.Queues.Values.OrderBy(q => q.Name, StringComparer.Ordinal).Select(q =>
+        {
+            var live = q.Messages.Where(m => !MessageOperations.IsExpired(q, m, now)).ToList();
+            return new QueueInfo(
+                q.Name,
+                queues.QueueUrl(serviceUrl, q.Name),
+                live.Count(m => m.VisibleAt <= now),
+                live.Count(m => m.IsInFlight(now)),
+                live.Count(m => m.IsDelayed(now)));
+        }).ToList();
 
-        return new WorldSnapshot(now, instances, volumes, interfaces, queueInfos);
+        return new WorldSnapshot(now, instances, volumes, interfaces, queueInfos)
+        {
+            Snapshots = ec2.Snapshots.Values.OrderBy(s => s.Sequence).Select(s => new SnapshotInfo(
+                s.SnapshotId, s.VolumeId, s.State.ToWire(), s.Progress(now), s.VolumeSize, s.StartTime,
+                s.State == SnapshotState.Completed ? s.CompletionTime : null, s.OwnerAlias, Copy(s.Tags))).ToList(),
+            Images = ec2.Images.Values.OrderBy(i => i.Sequence).Select(i => new ImageInfo(
+                i.ImageId, i.Name, i.State.ToWire(), i.RootDeviceName, i.SnapshotIds.ToList(), i.SourceInstanceId, i.OwnerAlias,
+                Copy(i.Tags))).ToList(),
+            Addresses = ec2.Addresses.Values.OrderBy(a => a.Sequence).Select(a => new AddressInfo(
+                a.AllocationId, a.PublicIp, a.AssociationId, a.NetworkInterfaceId, AddressOperations.InstanceOf(state, a), a.PrivateIpAddress,
+                Copy(a.Tags))).ToList(),
+            Capacity = capacity.All(state).Select(p => new CapacityPoolInfo(p.InstanceType, p.Zone, p.Market, p.Capacity, p.InUse)).ToList(),
+            TimeScale = clock.TimeScale,
+            Throttling = throttling,
+        };
     }
 
     private static Dictionary<string, string> Copy(Dictionary<string, string> tags) => new(tags, StringComparer.Ordinal);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace StatefulSpot.Emulator.Core;
 
 /// <summary>A zone of the emulated region.</summary>
@@ -8,32 +6,44 @@ internal sealed record ZoneInfo(string Name, string ZoneId, string GroupName);
 /// <summary>A subnet of the emulated VPC.</summary>
 internal sealed record SubnetInfo(string SubnetId, string Zone, string ZoneId, Ipv4Cidr Cidr);
 
-/// <summary>The static part of the world: zones, subnets and instance types, derived from the region.</summary>
+/// <summary>The static part of the world (zones, VPC, subnets, instance types, prices, capacity defaults), from a <see cref="WorldDefinition"/>.</summary>
 internal sealed class Catalog
 {
-    public Catalog(string region)
+    public const string SpotMarket = "spot";
+    public const string OnDemandMarket = "on-demand";
+
+    private readonly Dictionary<string, InstanceTypeSpec> _types;
+    private readonly Dictionary<(string Type, string Zone), decimal> _spotPrices;
+
+    public Catalog(WorldDefinition world, string region)
     {
+        World = world;
         Region = region;
-        var shortName = ShortRegionName(region);
-        Zones =
-        [
-            new(region + "a", shortName + "-az1", region + "-zg-1"),
-            new(region + "b", shortName + "-az2", region + "-zg-1"),
-            new(region + "c", shortName + "-az3", region + "-zg-1"),
-        ];
-        Subnets =
-        [
-            new(DefaultWorld.SubnetA, Zones[0].Name, Zones[0].ZoneId, Ipv4Cidr.Parse(DefaultWorld.SubnetACidr)),
-            new(DefaultWorld.SubnetB, Zones[1].Name, Zones[1].ZoneId, Ipv4Cidr.Parse(DefaultWorld.SubnetBCidr)),
-            new(DefaultWorld.SubnetC, Zones[2].Name, Zones[2].ZoneId, Ipv4Cidr.Parse(DefaultWorld.SubnetCCidr)),
-        ];
+        Zones = world.Zones.Select(z => new ZoneInfo(z.Name, z.ZoneId, region + "-zg-1")).ToList();
+        Subnets = world.Subnets.Select(s => new SubnetInfo(s.SubnetId, s.Zone, Zones.First(z => z.Name == s.Zone).ZoneId, Ipv4Cidr.Parse(s.Cidr)))
+            .ToList();
+        _types = world.InstanceTypes.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _spotPrices = world.SpotPrices.ToDictionary(p => (p.InstanceType, p.Zone), p => p.Price);
+        PublicCidr = Ipv4Cidr.Parse(world.ElasticIps.PublicCidr);
     }
 
+    public WorldDefinition World { get; }
+
     public string Region { get; }
+
+    public string VpcId => World.Vpc.VpcId;
+
+    public string DefaultSecurityGroupId => World.Vpc.SecurityGroupId;
 
     public IReadOnlyList<ZoneInfo> Zones { get; }
 
     public IReadOnlyList<SubnetInfo> Subnets { get; }
+
+    public IReadOnlyList<InstanceTypeSpec> InstanceTypes => World.InstanceTypes;
+
+    public Ipv4Cidr PublicCidr { get; }
+
+    public int ElasticIpLimit => World.ElasticIps.Limit;
 
     public ZoneInfo? FindZone(string name) => Zones.FirstOrDefault(z => z.Name == name);
 
@@ -41,17 +51,14 @@ internal sealed class Catalog
 
     public SubnetInfo DefaultSubnetFor(string zone) => Subnets.First(s => s.Zone == zone);
 
-    public static InstanceTypeSpec? FindInstanceType(string name) => DefaultWorld.InstanceTypes.FirstOrDefault(t => t.Name == name);
+    public InstanceTypeSpec? FindInstanceType(string name) => _types.GetValueOrDefault(name);
 
-    /// <summary>us-east-1 -> use1, eu-west-1 -> euw1, ap-southeast-2 -> aps2 (the zone-id prefix).</summary>
-    private static string ShortRegionName(string region)
+    public decimal SpotPrice(InstanceTypeSpec type, string zone) => _spotPrices.TryGetValue((type.Name, zone), out var price) ? price : type.SpotPrice;
+
+    /// <summary>The world file's capacity of a (type, zone, market) pool; null is unlimited.</summary>
+    public int? WorldCapacity(string instanceType, string zone, string market)
     {
-        var parts = region.Split('-');
-        if (parts.Length < 3)
-        {
-            return region;
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{parts[0]}{parts[1][0]}{parts[^1]}");
+        var pool = World.Capacity.Pools.FirstOrDefault(p => p.InstanceType == instanceType && p.Zone == zone && p.Market == market);
+        return pool is not null ? pool.Instances : World.Capacity.Default;
     }
 }

@@ -23,6 +23,20 @@ internal readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
         return new Ipv4Cidr(address & mask, prefix);
     }
 
+    public static bool TryParse(string? text, out Ipv4Cidr cidr)
+    {
+        cidr = default;
+        var slash = text?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (slash < 0 || !TryParseAddress(text![..slash], out _)
+            || !int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
+        {
+            return false;
+        }
+
+        cidr = Parse(text);
+        return true;
+    }
+
     public bool Contains(uint address) => address >= Network && address <= Last;
 
     public bool IsReserved(uint address) => address - Network < 4 || address == Last;

@@ -1,21 +1,38 @@
 namespace StatefulSpot.Emulator.Core;
 
-/// <summary>The simulated EC2 durations of <see cref="EmulatorOptions"/>, multiplied by <see cref="EmulatorOptions.TimeScale"/>.</summary>
-internal sealed class SimulatedDurations(EmulatorOptions options)
+/// <summary>The simulated EC2 durations of <see cref="EmulatorOptions"/>, multiplied by the current time scale.</summary>
+internal sealed class SimulatedDurations(EmulatorOptions options, SimulationClock clock)
 {
-    public TimeSpan InstancePending => Scale(options.InstancePendingDuration);
+    public TimeSpan InstancePending => clock.Scale(options.InstancePendingDuration);
 
-    public TimeSpan InstanceShuttingDown => Scale(options.InstanceShuttingDownDuration);
+    public TimeSpan InstanceShuttingDown => clock.Scale(options.InstanceShuttingDownDuration);
 
-    public TimeSpan VolumeCreating => Scale(options.VolumeCreatingDuration);
+    public TimeSpan InstanceStopping => clock.Scale(options.InstanceStoppingDuration);
 
-    public TimeSpan VolumeAttaching => Scale(options.VolumeAttachingDuration);
+    public TimeSpan VolumeCreating => clock.Scale(options.VolumeCreatingDuration);
 
-    public TimeSpan VolumeDetaching => Scale(options.VolumeDetachingDuration);
+    public TimeSpan VolumeAttaching => clock.Scale(options.VolumeAttachingDuration);
 
-    public TimeSpan NetworkInterfacePending => Scale(options.NetworkInterfacePendingDuration);
+    public TimeSpan VolumeDetaching => clock.Scale(options.VolumeDetachingDuration);
 
-    public TimeSpan InterruptionNoticeLead => Scale(options.InterruptionNoticeLead);
+    public TimeSpan NetworkInterfacePending => clock.Scale(options.NetworkInterfacePendingDuration);
 
-    private TimeSpan Scale(TimeSpan duration) => TimeSpan.FromTicks((long)Math.Round(duration.Ticks * options.TimeScale));
+    public TimeSpan NetworkInterfaceAttachment => clock.Scale(options.NetworkInterfaceAttachmentDuration);
+
+    public TimeSpan FirstSnapshot => clock.Scale(options.FirstSnapshotDuration);
+
+    public TimeSpan IncrementalSnapshot => clock.Scale(options.IncrementalSnapshotDuration);
+
+    public TimeSpan SnapshotPerVolumeInterval => clock.Scale(options.SnapshotPerVolumeInterval);
+
+    public TimeSpan ImageAvailable => clock.Scale(options.ImageAvailableDuration);
+
+    public TimeSpan InterruptionNoticeLead => clock.Scale(options.InterruptionNoticeLead);
+
+    /// <summary>How long an EC2 call of <paramref name="action"/> takes before it answers.</summary>
+    public TimeSpan CallLatency(string action) =>
+        clock.Scale(action == "RunInstances" ? options.RunInstancesCallLatency : options.ApiCallLatency);
+
+    /// <summary>A duration given in simulated seconds by a control call.</summary>
+    public TimeSpan Simulated(TimeSpan duration) => clock.Scale(duration);
 }

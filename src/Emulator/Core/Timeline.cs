@@ -12,6 +12,12 @@ internal enum TransitionKind
     VolumeAttached = 5,
     VolumeDetached = 6,
     NetworkInterfaceAvailable = 7,
+    InstanceStopped = 8,
+    SnapshotCompleted = 9,
+    ImageAvailable = 10,
+    ScheduledInterruptionWarning = 11,
+    NetworkInterfaceAttached = 12,
+    NetworkInterfaceDetached = 13,
 }
 
 /// <summary>

@@ -3,32 +3,55 @@ using StatefulSpot.Emulator.Ec2.Operations;
 namespace StatefulSpot.Emulator.Core;
 
 /// <summary>Applies a due <see cref="ScheduledTransition"/> to the world by handing it to the resource's state machine.</summary>
-internal sealed class TransitionRunner(InstanceOperations instances)
+internal sealed class TransitionRunner(InstanceOperations instances, SpotOperations spot, ImageOperations images)
 {
     public void Apply(EmulatorState state, ScheduledTransition transition)
     {
+        var id = transition.ResourceId;
         switch (transition.Kind)
         {
             case TransitionKind.InstanceRunning:
-                instances.OnRunning(state, transition.ResourceId);
+                if (instances.OnRunning(state, id) is { } running)
+                {
+                    spot.OnInstanceRunning(state, running);
+                }
+
                 break;
             case TransitionKind.InstanceInterruptionAction:
-                instances.OnInterruptionAction(state, transition.ResourceId);
+                instances.OnInterruptionAction(state, id);
                 break;
             case TransitionKind.InstanceTerminated:
-                instances.OnTerminated(state, transition.ResourceId);
+                instances.OnTerminated(state, id);
+                break;
+            case TransitionKind.InstanceStopped:
+                instances.OnStopped(state, id);
+                break;
+            case TransitionKind.ScheduledInterruptionWarning:
+                spot.OnScheduledWarning(state, id);
                 break;
             case TransitionKind.VolumeAvailable:
-                VolumeOperations.OnCreated(state, transition.ResourceId);
+                VolumeOperations.OnCreated(state, id);
                 break;
             case TransitionKind.VolumeAttached:
-                VolumeOperations.OnAttached(state, transition.ResourceId, transition.Reference);
+                VolumeOperations.OnAttached(state, id, transition.Reference);
                 break;
             case TransitionKind.VolumeDetached:
-                VolumeOperations.OnDetached(state, transition.ResourceId, transition.Reference);
+                VolumeOperations.OnDetached(state, id, transition.Reference);
                 break;
             case TransitionKind.NetworkInterfaceAvailable:
-                NetworkInterfaceOperations.OnCreated(state, transition.ResourceId);
+                NetworkInterfaceOperations.OnCreated(state, id);
+                break;
+            case TransitionKind.NetworkInterfaceAttached:
+                NetworkInterfaceAttachmentOperations.OnAttached(state, id, transition.Reference);
+                break;
+            case TransitionKind.NetworkInterfaceDetached:
+                NetworkInterfaceAttachmentOperations.OnDetached(state, id, transition.Reference);
+                break;
+            case TransitionKind.SnapshotCompleted:
+                SnapshotOperations.OnCompleted(state, id);
+                break;
+            case TransitionKind.ImageAvailable:
+                images.OnAvailable(state, id);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown transition kind {transition.Kind}.");

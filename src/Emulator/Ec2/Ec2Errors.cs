@@ -46,8 +46,93 @@ internal static class Ec2Errors
         ? new("InvalidSubnetID.NotFound", $"The subnet ID '{ids[0]}' does not exist")
         : new("InvalidSubnetID.NotFound", $"The subnet IDs '{string.Join(", ", ids)}' do not exist");
 
-    public static Ec2Exception ImageNotFound(string id) =>
-        new("InvalidAMIID.NotFound", $"The image id '[{id}]' does not exist");
+    public static Ec2Exception ImageNotFound(string id) => ImagesNotFound([id]);
+
+    public static Ec2Exception ImagesNotFound(IReadOnlyList<string> ids) => ids.Count == 1
+        ? new("InvalidAMIID.NotFound", $"The image id '[{ids[0]}]' does not exist")
+        : new("InvalidAMIID.NotFound", $"The image ids '[{string.Join(", ", ids)}]' do not exist");
+
+    public static Ec2Exception ImageUnavailable(string id, string state) =>
+        new("InvalidAMIID.Unavailable", $"AMI '{id}' is {state}, and cannot be run");
+
+    public static Ec2Exception SnapshotsNotFound(IReadOnlyList<string> ids) => ids.Count == 1
+        ? new("InvalidSnapshot.NotFound", $"The snapshot '{ids[0]}' does not exist.")
+        : new("InvalidSnapshot.NotFound", $"The snapshots '{string.Join(", ", ids)}' do not exist.");
+
+    public static Ec2Exception SnapshotInUse(string snapshotId, string imageId) =>
+        new("InvalidSnapshot.InUse", $"The snapshot {snapshotId} is currently in use by {imageId}");
+
+    public static Ec2Exception SnapshotRateExceeded() =>
+        new("SnapshotCreationPerVolumeRateExceeded",
+            "The maximum per volume CreateSnapshot request rate has been exceeded. Use an increasing or variable sleep interval between requests.");
+
+    public static Ec2Exception AmiNameDuplicate(string name, string imageId) =>
+        new("InvalidAMIName.Duplicate", $"AMI name {name} is already in use by AMI {imageId}");
+
+    public static Ec2Exception AmiNameMalformed(string name) =>
+        new("InvalidAMIName.Malformed",
+            $"AMI name '{name}' is invalid: AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/', '[', ']', ' ', '@', apostrophes and '_'");
+
+    public static Ec2Exception Malformed(string code, string id, string prefix) =>
+        new(code, $"Invalid id: \"{id}\" (expecting \"{prefix}-...\")");
+
+    public static Ec2Exception InvalidId(string id) => new("InvalidID", $"The ID '{id}' is not valid");
+
+    public static Ec2Exception AttachmentNotFound(string attachmentId) =>
+        new("InvalidAttachmentID.NotFound", $"The network interface attachment ID '{attachmentId}' does not exist");
+
+    public static Ec2Exception AllocationNotFound(string allocationId) =>
+        new("InvalidAllocationID.NotFound", $"The allocation ID '{allocationId}' does not exist");
+
+    public static Ec2Exception AssociationNotFound(string associationId) =>
+        new("InvalidAssociationID.NotFound", $"The association ID '{associationId}' does not exist");
+
+    public static Ec2Exception AlreadyAssociated(string allocationId, string associationId) =>
+        new("Resource.AlreadyAssociated", $"resource {allocationId} is already associated with associate-id {associationId}");
+
+    public static Ec2Exception AddressLimitExceeded() =>
+        new("AddressLimitExceeded", "The maximum number of addresses has been reached.");
+
+    public static Ec2Exception InstanceNotValidForAddress(string instanceId, string state) =>
+        new("InvalidInstanceID", $"The {state} instance '{instanceId}' is not in a valid state for this operation.");
+
+    public static Ec2Exception IncorrectInstanceState(string message) => new("IncorrectInstanceState", message);
+
+    public static Ec2Exception UnsupportedOperation(string message) => new("UnsupportedOperation", message);
+
+    public static Ec2Exception OperationNotPermitted(string message) => new("OperationNotPermitted", message);
+
+    public static Ec2Exception Unauthorized() => new("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+
+    public static Ec2Exception TagLimitExceeded() => new("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+
+    public static Ec2Exception RequestLimitExceeded() => new("RequestLimitExceeded", "Request limit exceeded.", 503);
+
+    public static Ec2Exception InsufficientCapacity(string instanceType, string zone, bool spot, IEnumerable<string> otherZones) => spot
+        ? new("InsufficientInstanceCapacity", "There is no Spot capacity available that matches your request.", 500)
+        : new("InsufficientInstanceCapacity",
+            $"We currently do not have sufficient {instanceType} capacity in the Availability Zone you requested ({zone}). Our system will be working on provisioning additional capacity. You can currently get {instanceType} capacity by not specifying an Availability Zone in your request or choosing {string.Join(", ", otherZones)}.",
+            500);
+
+    public static Ec2Exception InvalidInstanceAttributeValue(string message) => new("InvalidInstanceAttributeValue", message);
+
+    /// <summary>An error injected by a fault: the usual status and message of well-known codes unless given.</summary>
+    public static Ec2Exception Injected(string code, int? status, string? message)
+    {
+        var (usualStatus, usualMessage) = code switch
+        {
+            "InternalError" => (500, "An internal error has occurred"),
+            "InternalFailure" => (500, "The request processing has failed because of an unknown error, exception or failure."),
+            "Unavailable" => (503, "The service is unavailable. Please try again shortly."),
+            "ServiceUnavailable" => (503, "The request has failed due to a temporary failure of the server."),
+            "RequestLimitExceeded" => (503, "Request limit exceeded."),
+            "InsufficientInstanceCapacity" => (500, "Insufficient capacity."),
+            "InsufficientAddressCapacity" or "InsufficientCapacity" or "InsufficientVolumeCapacity" => (500, "Insufficient capacity."),
+            "UnauthorizedOperation" or "AuthFailure" => (403, "You are not authorized to perform this operation."),
+            _ => (400, "An error was injected by the emulator."),
+        };
+        return new Ec2Exception(code, message ?? usualMessage, status ?? usualStatus);
+    }
 
     public static Ec2Exception InvalidZone(string zone) =>
         new("InvalidParameterValue", $"Invalid availability zone: [{zone}]");

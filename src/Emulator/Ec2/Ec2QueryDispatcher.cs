@@ -4,15 +4,20 @@ using StatefulSpot.Emulator.Core;
 using StatefulSpot.Emulator.Ec2.Actions;
 using StatefulSpot.Emulator.Ec2.Query;
 using StatefulSpot.Emulator.Ec2.Xml;
+using StatefulSpot.Emulator.Faults;
+using StatefulSpot.Emulator.Throttling;
 
 namespace StatefulSpot.Emulator.Ec2;
 
 /// <summary>
 /// Serves the EC2 Query protocol: <c>POST /</c> with a form body, routed on <c>Action=</c>; answers
 /// <c>text/xml</c> with <c>x-amzn-RequestId</c>, or the EC2 error envelope with the status of the error.
-/// Each action runs atomically under the world lock. Signatures are not checked.
+/// A call passes throttling, then injected faults, then waits its (scaled) latency, then runs atomically under the
+/// world lock. Signatures are not checked.
 /// </summary>
-internal sealed partial class Ec2QueryDispatcher(WorldGate gate, Ec2ActionTable actions, ILogger<Ec2QueryDispatcher> logger)
+internal sealed partial class Ec2QueryDispatcher(
+    WorldGate gate, Ec2ActionTable actions, Ec2Throttle throttle, FaultInjector faults, SimulatedDurations durations, TimeProvider time,
+    ILogger<Ec2QueryDispatcher> logger)
 {
     private const string ContentType = "text/xml;charset=UTF-8";
 
@@ -42,9 +47,30 @@ internal sealed partial class Ec2QueryDispatcher(WorldGate gate, Ec2ActionTable 
                 throw Ec2Errors.DryRun();
             }
 
+            if (!throttle.TryAcquire(action, request))
+            {
+                throw Ec2Errors.RequestLimitExceeded();
+            }
+
+            var fault = faults.Decide(action);
+            var latency = durations.CallLatency(action) + fault.ExtraLatency;
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, time, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (fault is { Error: { } before, AfterExecution: false })
+            {
+                throw before;
+            }
+
             var body = entry.Mutates
                 ? gate.Write(state => Run(entry, request, state, action, requestId))
                 : gate.Read(state => Run(entry, request, state, action, requestId));
+            if (fault.Error is { } after)
+            {
+                throw after;
+            }
             LogCall(action, StatusCodes.Status200OK);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = ContentType;

@@ -22,6 +22,10 @@ internal sealed class MessageOperations(TimeProvider time)
 {
     public const string DefaultSenderId = "AIDAEMULATOREXAMPLE01";
 
+    /// <summary>Whether the message outlived the queue's retention period (it is dropped at the next receive).</summary>
+    public static bool IsExpired(SqsQueue queue, SqsMessage message, DateTimeOffset now) =>
+        message.SentTimestamp.AddSeconds(queue.MessageRetentionPeriod) <= now;
+
     public SqsMessage Send(
         SqsQueue queue, string? body, IReadOnlyDictionary<string, SqsMessageAttribute> attributes, int? delaySeconds,
         string senderId = DefaultSenderId)
@@ -76,7 +80,7 @@ internal sealed class MessageOperations(TimeProvider time)
     public ReceiveAttempt TryReceive(SqsState state, SqsQueue queue, int maxMessages, int? visibilityTimeout)
     {
         var now = time.GetUtcNow();
-        var changed = queue.Messages.RemoveAll(m => m.SentTimestamp.AddSeconds(queue.MessageRetentionPeriod) <= now) > 0;
+        var changed = queue.Messages.RemoveAll(m => IsExpired(queue, m, now)) > 0;
         var redrive = QueueOperations.RedrivePolicy(queue);
         var deadLetterQueue = redrive is { } r && state.Queues.TryGetValue(r.DeadLetterQueueName, out var dlq) && dlq != queue ? dlq : null;
 

@@ -7,6 +7,9 @@ namespace StatefulSpot.Emulator.Sqs;
 /// <summary>Queue-level SQS rules: create (idempotent for equal attributes), look up by URL, attributes.</summary>
 internal sealed partial class QueueOperations(EmulatorOptions options, TimeProvider time)
 {
+    /// <summary>How often a queue may be purged (real time, as SQS).</summary>
+    public static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(60);
+
     private static readonly Dictionary<string, (int Min, int Max)> NumericAttributes = new(StringComparer.Ordinal)
     {
         [SqsQueue.DelaySecondsAttribute] = (0, 900),
@@ -75,6 +78,51 @@ internal sealed partial class QueueOperations(EmulatorOptions options, TimeProvi
         return queue;
     }
 
+    /// <summary>SetQueueAttributes: validated like CreateQueue; an empty RedrivePolicy removes the policy.</summary>
+    public void SetAttributes(SqsQueue queue, IReadOnlyDictionary<string, string> attributes)
+    {
+        if (attributes.Count == 0)
+        {
+            throw SqsErrors.MissingParameter("Attributes");
+        }
+
+        foreach (var (attribute, value) in attributes)
+        {
+            if (!(attribute == SqsQueue.RedrivePolicyAttribute && value.Length == 0))
+            {
+                ValidateAttribute(attribute, value);
+            }
+        }
+
+        foreach (var (attribute, value) in attributes)
+        {
+            if (attribute == SqsQueue.RedrivePolicyAttribute && value.Length == 0)
+            {
+                queue.Attributes.Remove(attribute);
+            }
+            else
+            {
+                queue.Attributes[attribute] = value;
+            }
+        }
+
+        queue.LastModifiedTimestamp = time.GetUtcNow();
+        queue.Signal.Pulse();
+    }
+
+    /// <summary>PurgeQueue: every message goes; a second purge within 60 seconds is PurgeQueueInProgress.</summary>
+    public void Purge(SqsQueue queue, string queueUrl)
+    {
+        var now = time.GetUtcNow();
+        if (queue.LastPurge is { } last && now - last < PurgeInterval)
+        {
+            throw SqsErrors.PurgeQueueInProgress(queueUrl);
+        }
+
+        queue.Messages.Clear();
+        queue.LastPurge = now;
+    }
+
     public static SqsQueue FindByName(SqsState state, string name) =>
         state.Queues.TryGetValue(name, out var queue) ? queue : throw SqsErrors.QueueDoesNotExist();
 
@@ -131,11 +179,12 @@ internal sealed partial class QueueOperations(EmulatorOptions options, TimeProvi
     private Dictionary<string, string> AllAttributes(SqsQueue queue)
     {
         var now = time.GetUtcNow();
+        var live = queue.Messages.Where(m => !MessageOperations.IsExpired(queue, m, now)).ToList();
         var result = new Dictionary<string, string>(queue.Attributes, StringComparer.Ordinal)
         {
-            ["ApproximateNumberOfMessages"] = Count(queue.Messages.Count(m => m.VisibleAt <= now)),
-            ["ApproximateNumberOfMessagesNotVisible"] = Count(queue.Messages.Count(m => m.IsInFlight(now))),
-            ["ApproximateNumberOfMessagesDelayed"] = Count(queue.Messages.Count(m => m.IsDelayed(now))),
+            ["ApproximateNumberOfMessages"] = Count(live.Count(m => m.VisibleAt <= now)),
+            ["ApproximateNumberOfMessagesNotVisible"] = Count(live.Count(m => m.IsInFlight(now))),
+            ["ApproximateNumberOfMessagesDelayed"] = Count(live.Count(m => m.IsDelayed(now))),
             ["CreatedTimestamp"] = Count(queue.CreatedTimestamp.ToUnixTimeSeconds()),
             ["LastModifiedTimestamp"] = Count(queue.LastModifiedTimestamp.ToUnixTimeSeconds()),
             ["QueueArn"] = QueueArn(queue.Name),

@@ -59,6 +59,10 @@ internal static class SqsErrors
         new(Ns + "InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId",
             "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.");
 
+    public static SqsException PurgeQueueInProgress(string queueUrl) =>
+        new(Ns + "PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress",
+            $"Only one PurgeQueue operation on {queueUrl} is allowed every 60 seconds.", 403);
+
     public static SqsException MessageNotInflight() =>
         new(Ns + "MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", "The message is not in flight.");
 

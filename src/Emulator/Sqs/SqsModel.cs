@@ -65,6 +65,9 @@ internal sealed class SqsQueue
 
     public List<SqsMessage> Messages { get; init; } = [];
 
+    /// <summary>When the queue was last purged (PurgeQueue is allowed once every 60 seconds).</summary>
+    public DateTimeOffset? LastPurge { get; set; }
+
     /// <summary>Wakes long polls when a message may have become receivable. Not persisted.</summary>
     [JsonIgnore]
     public QueueSignal Signal { get; } = new();

@@ -2,7 +2,10 @@ using StatefulSpot.Emulator.Core;
 
 namespace StatefulSpot.Emulator.Sqs;
 
-/// <summary>The queue-level SQS operations on the wire: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, GetQueueAttributes.</summary>
+/// <summary>
+/// The queue-level SQS operations on the wire: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue,
+/// GetQueueAttributes, SetQueueAttributes.
+/// </summary>
 internal sealed class SqsQueueActions(WorldGate gate, QueueOperations queues)
 {
     public void Register(IDictionary<string, SqsAction> actions)
@@ -13,6 +16,7 @@ internal sealed class SqsQueueActions(WorldGate gate, QueueOperations queues)
         actions["DeleteQueue"] = DeleteQueue;
         actions["PurgeQueue"] = PurgeQueue;
         actions["GetQueueAttributes"] = GetQueueAttributes;
+        actions["SetQueueAttributes"] = SetQueueAttributes;
     }
 
     private ValueTask CreateQueue(SqsCall call)
@@ -77,7 +81,7 @@ internal sealed class SqsQueueActions(WorldGate gate, QueueOperations queues)
     private ValueTask PurgeQueue(SqsCall call)
     {
         var url = call.Request.RequiredString("QueueUrl");
-        gate.Write(s => queues.FindByUrl(s.Sqs, url).Messages.Clear());
+        gate.Write(s => queues.Purge(queues.FindByUrl(s.Sqs, url), url));
         SqsJson.Object(call.Json, _ => { });
         return ValueTask.CompletedTask;
     }
@@ -94,6 +98,15 @@ internal sealed class SqsQueueActions(WorldGate gate, QueueOperations queues)
                 SqsJson.Map(j, "Attributes", attributes);
             }
         });
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask SetQueueAttributes(SqsCall call)
+    {
+        var url = call.Request.RequiredString("QueueUrl");
+        var attributes = call.Request.StringMap("Attributes");
+        gate.Write(s => queues.SetAttributes(queues.FindByUrl(s.Sqs, url), attributes));
+        SqsJson.Object(call.Json, _ => { });
         return ValueTask.CompletedTask;
     }
 }

@@ -18,7 +18,29 @@ public sealed class EmulatorOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(120), options.InterruptionNoticeLead);
         Assert.True(options.EmitStateChangeEvents);
         Assert.Null(options.StateFile);
+        Assert.Null(options.WorldFile);
+        Assert.True(options.Throttling.Enabled);
+        Assert.Equal(1.0, options.Throttling.Scale);
+        Assert.True(options.Throttling.RefillOnSimulatedClock);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.ApiCallLatency);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), options.RunInstancesCallLatency);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.InstanceStoppingDuration);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.FirstSnapshotDuration);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.IncrementalSnapshotDuration);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.SnapshotPerVolumeInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.ImageAvailableDuration);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.NetworkInterfaceAttachmentDuration);
         options.Validate();
+    }
+
+    [Fact]
+    public void Validate_BadThrottlingScaleOrNegativeDuration_FailsNamingTheKey()
+    {
+        var scale = Assert.Throws<ArgumentException>(() => new EmulatorOptions { Throttling = { Scale = 0 } }.Validate());
+        var snapshot = Assert.Throws<ArgumentException>(() => new EmulatorOptions { FirstSnapshotDuration = TimeSpan.FromSeconds(-1) }.Validate());
+
+        Assert.Contains("Emulator:Throttling:Scale", scale.Message, StringComparison.Ordinal);
+        Assert.Contains("Emulator:FirstSnapshotDuration", snapshot.Message, StringComparison.Ordinal);
     }
 
     [Theory]

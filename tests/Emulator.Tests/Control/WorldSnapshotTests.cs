@@ -64,4 +64,35 @@ public sealed class WorldSnapshotTests
         Assert.Equal(1, json.GetProperty("networkInterfaces").GetArrayLength());
         Assert.Equal("statefulspot-events", json.GetProperty("queues")[0].GetProperty("name").GetString());
     }
+
+    [Fact]
+    public async Task Snapshot_ShowsSnapshotsImagesAddressesCapacityAndThrottling()
+    {
+        await using var world = await EmulatorHarness.StartAsync();
+        var instance = await world.LaunchRunningAsync();
+        var snapshot = await world.CreateCompletedSnapshotAsync();
+        var image = await world.RegisterAvailableImageAsync(snapshot.SnapshotId, "snap-image");
+        var allocated = await world.Ec2.AllocateAddressAsync(new AllocateAddressRequest());
+        await world.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = allocated.AllocationId, InstanceId = instance.InstanceId });
+
+        var taken = world.Emulator.Snapshot();
+        var json = await world.Http.GetFromJsonAsync<JsonElement>("/_emulator/world");
+
+        Assert.Equal([DefaultWorld.RootSnapshotId, snapshot.SnapshotId], taken.Snapshots.Select(s => s.SnapshotId));
+        Assert.Equal("100%", taken.Snapshots[1].Progress);
+        Assert.Equal([DefaultWorld.ImageId, image.ImageId], taken.Images.Select(i => i.ImageId));
+        Assert.Equal([snapshot.SnapshotId], taken.Images[1].SnapshotIds);
+        var address = Assert.Single(taken.Addresses);
+        Assert.Equal(instance.InstanceId, address.InstanceId);
+        Assert.Equal(allocated.PublicIp, taken.Instances.Single().PublicIpAddress);
+        Assert.Equal(30, taken.Capacity.Count);
+        Assert.Equal(1, taken.Capacity.Single(p => p is { InstanceType: "m5.large", AvailabilityZone: DefaultWorld.ZoneA, Market: "spot" }).InUse);
+        Assert.True(taken.Throttling!.Enabled);
+        Assert.Equal(EmulatorHarness.FastTimeScale, taken.TimeScale);
+        Assert.Equal(2, json.GetProperty("snapshots").GetArrayLength());
+        Assert.Equal(2, json.GetProperty("images").GetArrayLength());
+        Assert.Equal(allocated.AllocationId, json.GetProperty("addresses")[0].GetProperty("allocationId").GetString());
+        Assert.Equal(30, json.GetProperty("capacity").GetArrayLength());
+        Assert.True(json.GetProperty("throttling").GetProperty("enabled").GetBoolean());
+    }
 }

@@ -27,6 +27,13 @@ public sealed class EmulatorHarness : IAsyncDisposable
             ServiceURL = emulator.ServiceUrl.ToString(),
             AuthenticationRegion = "us-east-1",
         });
+        Ec2NoRetry = new AmazonEC2Client(credentials, new AmazonEC2Config
+        {
+            ServiceURL = emulator.ServiceUrl.ToString(),
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+        });
+        Http = new HttpClient { BaseAddress = emulator.ServiceUrl };
     }
 
     public AwsEmulator Emulator { get; }
@@ -34,6 +41,12 @@ public sealed class EmulatorHarness : IAsyncDisposable
     public AmazonEC2Client Ec2 { get; }
 
     public AmazonSQSClient Sqs { get; }
+
+    /// <summary>An EC2 client that never retries: every answer, 5xx included, reaches the test as it is.</summary>
+    public AmazonEC2Client Ec2NoRetry { get; }
+
+    /// <summary>An HTTP client for the control API (<c>/_emulator/…</c>).</summary>
+    public HttpClient Http { get; }
 
     public static async Task<EmulatorHarness> StartAsync(Action<EmulatorOptions>? configure = null)
     {
@@ -45,7 +58,9 @@ public sealed class EmulatorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Ec2.Dispose();
+        Ec2NoRetry.Dispose();
         Sqs.Dispose();
+        Http.Dispose();
         await Emulator.DisposeAsync();
     }
 
@@ -130,5 +145,55 @@ public sealed class EmulatorHarness : IAsyncDisposable
     {
         var created = await Ec2.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest { SubnetId = subnetId, PrivateIpAddress = privateIp });
         return await WaitForInterfaceStatusAsync(created.NetworkInterface.NetworkInterfaceId, NetworkInterfaceStatus.Available);
+    }
+
+    public async Task<Snapshot> DescribeSnapshotAsync(string snapshotId)
+    {
+        var response = await Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshotId] });
+        return Assert.Single(response.Snapshots);
+    }
+
+    public Task<Snapshot> WaitForSnapshotStateAsync(string snapshotId, SnapshotState state) =>
+        Eventually.ReturnsAsync(() => DescribeSnapshotAsync(snapshotId), s => s.State == state, $"{snapshotId} {state}");
+
+    public async Task<Image> DescribeImageAsync(string imageId)
+    {
+        var response = await Ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [imageId] });
+        return Assert.Single(response.Images);
+    }
+
+    public Task<Image> WaitForImageStateAsync(string imageId, ImageState state) =>
+        Eventually.ReturnsAsync(() => DescribeImageAsync(imageId), i => i.State == state, $"{imageId} {state}");
+
+    /// <summary>A completed snapshot of a new available volume of <paramref name="size"/> GiB in zone A.</summary>
+    public async Task<Snapshot> CreateCompletedSnapshotAsync(int size = 10)
+    {
+        var volume = await CreateAvailableVolumeAsync(DefaultWorld.ZoneA, size);
+        var snapshot = (await Ec2.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume.VolumeId })).Snapshot;
+        return await WaitForSnapshotStateAsync(snapshot.SnapshotId, SnapshotState.Completed);
+    }
+
+    /// <summary>RegisterImage from <paramref name="snapshotId"/> as a runnable (x86_64, HVM, ENA) image with root /dev/xvda, then waits until available.</summary>
+    public async Task<Image> RegisterAvailableImageAsync(string snapshotId, string name, Action<RegisterImageRequest>? configure = null)
+    {
+        var request = new RegisterImageRequest
+        {
+            Name = name,
+            RootDeviceName = "/dev/xvda",
+            Architecture = ArchitectureValues.X86_64,
+            VirtualizationType = "hvm",
+            EnaSupport = true,
+            BlockDeviceMappings =
+            [
+                new BlockDeviceMapping
+                {
+                    DeviceName = "/dev/xvda",
+                    Ebs = new EbsBlockDevice { SnapshotId = snapshotId, VolumeType = VolumeType.Gp3, DeleteOnTermination = true },
+                },
+            ],
+        };
+        configure?.Invoke(request);
+        var imageId = (await Ec2.RegisterImageAsync(request)).ImageId;
+        return await WaitForImageStateAsync(imageId, ImageState.Available);
     }
 }

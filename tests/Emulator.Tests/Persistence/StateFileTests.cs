@@ -51,6 +51,31 @@ public sealed class StateFileTests : IDisposable
     }
 
     [Fact]
+    public async Task StateFile_RoundTrip_KeepsSnapshotsImagesAddressesCapacityAndSubnetTags()
+    {
+        string snapshotId, imageId, allocationId;
+        await using (var first = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile))
+        {
+            var snapshot = await first.CreateCompletedSnapshotAsync();
+            var image = await first.RegisterAvailableImageAsync(snapshot.SnapshotId, "persisted");
+            allocationId = (await first.Ec2.AllocateAddressAsync(new AllocateAddressRequest())).AllocationId;
+            await first.Emulator.SetCapacityAsync("c5.large", DefaultWorld.ZoneB, "spot", 7);
+            await first.Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [DefaultWorld.SubnetC], Tags = [new Tag("tier", "data")] });
+            (snapshotId, imageId) = (snapshot.SnapshotId, image.ImageId);
+        }
+
+        await using var second = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        Assert.Equal(SnapshotState.Completed, (await second.DescribeSnapshotAsync(snapshotId)).State);
+        Assert.Equal(ImageState.Available, (await second.DescribeImageAsync(imageId)).State);
+        Assert.Equal(allocationId, Assert.Single((await second.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest())).Addresses).AllocationId);
+        Assert.Equal(7, second.Emulator.Snapshot().Capacity.Single(p => p is { InstanceType: "c5.large", AvailabilityZone: DefaultWorld.ZoneB, Market: "spot" }).Capacity);
+        var subnet = Assert.Single((await second.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [DefaultWorld.SubnetC] })).Subnets);
+        Assert.Equal("data", subnet.Tags.Single().Value);
+        Assert.Equal(DefaultWorld.ImageId, (await second.DescribeImageAsync(DefaultWorld.ImageId)).ImageId);
+    }
+
+    [Fact]
     public async Task StateFile_PendingTransitions_ResumeAfterRestart()
     {
         string instanceId;

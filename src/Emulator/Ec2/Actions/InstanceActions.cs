@@ -1,3 +1,4 @@
+using StatefulSpot.Emulator.Core;
 using StatefulSpot.Emulator.Ec2.Model;
 using StatefulSpot.Emulator.Ec2.Operations;
 using StatefulSpot.Emulator.Ec2.Query;
@@ -5,13 +6,27 @@ using StatefulSpot.Emulator.Ec2.Xml;
 
 namespace StatefulSpot.Emulator.Ec2.Actions;
 
-/// <summary>RunInstances, DescribeInstances, TerminateInstances on the wire.</summary>
-internal sealed class InstanceActions(InstanceLauncher launcher, InstanceOperations instances, InstanceXml xml)
+/// <summary>
+/// RunInstances, DescribeInstances, TerminateInstances, StopInstances, StartInstances, DescribeInstanceStatus and
+/// ModifyInstanceAttribute on the wire.
+/// </summary>
+internal sealed class InstanceActions(
+    InstanceLauncher launcher, InstanceOperations instances, InstanceQueries queries, InstanceAttributeOperations attributes,
+    InstanceXml xml, InstanceStatusXml statusXml)
 {
+    private static readonly string[] ModelledAttributes =
+    [
+        "BlockDeviceMapping", "DisableApiTermination", "SourceDestCheck", "InstanceId", "Attribute", "Value", "Action", "Version", "DryRun",
+    ];
+
     public void Register(Ec2ActionTable table) => table
         .Mutating("RunInstances", RunInstances)
         .ReadOnly("DescribeInstances", DescribeInstances)
-        .Mutating("TerminateInstances", TerminateInstances);
+        .Mutating("TerminateInstances", call => StateChanges(call, instances.Terminate))
+        .Mutating("StopInstances", call => StateChanges(call, instances.Stop))
+        .Mutating("StartInstances", call => StateChanges(call, instances.Start))
+        .ReadOnly("DescribeInstanceStatus", DescribeInstanceStatus)
+        .Mutating("ModifyInstanceAttribute", ModifyInstanceAttribute);
 
     private void RunInstances(Ec2Call call)
     {
@@ -51,6 +66,7 @@ internal sealed class InstanceActions(InstanceLauncher launcher, InstanceOperati
             InterruptionBehavior = r.String("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior"),
             Tags = TagSpecifications.Parse(r, InstanceLauncher.Taggable, InstanceLauncher.IgnoredTagTypes),
             ClientToken = r.String("ClientToken"),
+            DisableApiTermination = r.Bool("DisableApiTermination") ?? false,
             Fingerprint = r.Fingerprint("ClientToken", "Version"),
         };
         var result = launcher.Launch(call.State, request);
@@ -60,20 +76,50 @@ internal sealed class InstanceActions(InstanceLauncher launcher, InstanceOperati
     private void DescribeInstances(Ec2Call call)
     {
         var r = call.Request;
-        var (page, next) = InstanceOperations.Describe(
+        var (page, next) = queries.Describe(
             call.State, r.StringList("InstanceId"), Ec2Filter.Parse(r), r.Int("MaxResults"), r.String("NextToken"));
         call.Xml.Items("reservationSet", page.GroupBy(v => v.Instance.ReservationId), g => xml.Reservation(call.Xml, g.Key, g));
         call.Xml.Element("nextToken", next);
     }
 
-    private void TerminateInstances(Ec2Call call)
+    private static void StateChanges(Ec2Call call, Func<EmulatorState, IReadOnlyList<string>, IReadOnlyList<InstanceStateChange>> change)
     {
-        var changes = instances.Terminate(call.State, call.Request.StringList("InstanceId"));
+        var changes = change(call.State, call.Request.StringList("InstanceId"));
         call.Xml.Items("instancesSet", changes, c =>
         {
             call.Xml.Element("instanceId", c.InstanceId);
             InstanceXml.InstanceState(call.Xml, "currentState", c.Current);
             InstanceXml.InstanceState(call.Xml, "previousState", c.Previous);
         });
+    }
+
+    private void DescribeInstanceStatus(Ec2Call call)
+    {
+        var r = call.Request;
+        var (page, next) = queries.DescribeStatus(call.State, r.StringList("InstanceId"), Ec2Filter.Parse(r),
+            r.Bool("IncludeAllInstances") ?? false, r.Int("MaxResults"), r.String("NextToken"));
+        call.Xml.Items("instanceStatusSet", page, v => statusXml.Status(call.Xml, v));
+        call.Xml.Element("nextToken", next);
+    }
+
+    /// <summary>Reads both forms: <c>DisableApiTermination.Value=true</c> and the older <c>Attribute=disableApiTermination&amp;Value=true</c>.</summary>
+    private void ModifyInstanceAttribute(Ec2Call call)
+    {
+        var r = call.Request;
+        var legacy = r.String("Attribute");
+        var others = r.TopLevelNames.Where(n => !ModelledAttributes.Contains(n)).ToList();
+        if (legacy is not null and not ("disableApiTermination" or "sourceDestCheck"))
+        {
+            others.Add(legacy);
+        }
+
+        attributes.Modify(call.State, new ModifyInstanceAttributeArgs(
+            r.RequiredString("InstanceId"),
+            r.List("BlockDeviceMapping").Select(b => new DeleteOnTerminationChange(
+                b.String("DeviceName"), b.String("Ebs.VolumeId"), b.Bool("Ebs.DeleteOnTermination"))).ToList(),
+            r.Bool("DisableApiTermination.Value") ?? (legacy == "disableApiTermination" ? r.Bool("Value") : null),
+            r.Bool("SourceDestCheck.Value") ?? (legacy == "sourceDestCheck" ? r.Bool("Value") : null),
+            others));
+        call.Xml.Element("return", true);
     }
 }

@@ -9,15 +9,18 @@ namespace StatefulSpot.Emulator.Ec2.Actions;
 /// <summary>DescribeSubnets and DescribeAvailabilityZones over the static catalog.</summary>
 internal sealed class NetworkActions(Catalog catalog, EmulatorOptions options, NetworkXml xml)
 {
-    private static readonly FilterFields<SubnetInfo> SubnetFilters = new FilterFields<SubnetInfo>(_ => new Dictionary<string, string>())
-        .Add("subnet-id", s => s.SubnetId)
-        .Add("availability-zone", s => s.Zone)
-        .Add("availability-zone-id", s => s.ZoneId)
-        .Add("vpc-id", _ => DefaultWorld.VpcId)
-        .Add("cidr-block", s => s.Cidr.ToString())
-        .Add("cidr", s => s.Cidr.ToString())
-        .Add("default-for-az", _ => "true")
-        .Add("state", _ => "available");
+    private static readonly Dictionary<string, string> NoTags = new(StringComparer.Ordinal);
+
+    private readonly FilterFields<(SubnetInfo Subnet, IReadOnlyDictionary<string, string> Tags)> _subnetFilters =
+        new FilterFields<(SubnetInfo Subnet, IReadOnlyDictionary<string, string> Tags)>(s => s.Tags)
+            .Add("subnet-id", s => s.Subnet.SubnetId)
+            .Add("availability-zone", s => s.Subnet.Zone)
+            .Add("availability-zone-id", s => s.Subnet.ZoneId)
+            .Add("vpc-id", _ => catalog.VpcId)
+            .Add("cidr-block", s => s.Subnet.Cidr.ToString())
+            .Add("cidr", s => s.Subnet.Cidr.ToString())
+            .Add("default-for-az", s => catalog.DefaultSubnetFor(s.Subnet.Zone) == s.Subnet ? "true" : "false")
+            .Add("state", _ => "available");
 
     private readonly FilterFields<ZoneInfo> _zoneFilters = new FilterFields<ZoneInfo>()
         .Add("zone-name", z => z.Name)
@@ -42,11 +45,14 @@ internal sealed class NetworkActions(Catalog catalog, EmulatorOptions options, N
             throw Ec2Errors.SubnetsNotFound(missing);
         }
 
-        var matches = SubnetFilters.Compile(Ec2Filter.Parse(r));
-        var all = catalog.Subnets.Where(s => ids.Count == 0 || ids.Contains(s.SubnetId)).Where(matches).ToList();
+        var matches = _subnetFilters.Compile(Ec2Filter.Parse(r));
+        var all = catalog.Subnets.Where(s => ids.Count == 0 || ids.Contains(s.SubnetId))
+            .Select(s => (Subnet: s, Tags: (IReadOnlyDictionary<string, string>)call.State.Ec2.SubnetTags.GetValueOrDefault(s.SubnetId, NoTags)))
+            .Where(matches)
+            .ToList();
         var (page, next) = Pagination.Apply(all, r.Int("MaxResults"), r.String("NextToken"), 5, 1000);
         call.Xml.Items("subnetSet", page, s =>
-            xml.Subnet(call.Xml, s, s.Cidr.UsableCount - PrivateAddresses.UsedCount(call.State.Ec2, s.SubnetId)));
+            xml.Subnet(call.Xml, s.Subnet, s.Subnet.Cidr.UsableCount - PrivateAddresses.UsedCount(call.State.Ec2, s.Subnet.SubnetId), s.Tags));
         call.Xml.Element("nextToken", next);
     }
 

@@ -4,15 +4,22 @@ using StatefulSpot.Emulator.Ec2.Xml;
 
 namespace StatefulSpot.Emulator.Ec2.Actions;
 
-/// <summary>CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface on the wire.</summary>
-internal sealed class NetworkInterfaceActions(NetworkInterfaceOperations interfaces, NetworkInterfaceXml xml)
+/// <summary>
+/// CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, AttachNetworkInterface,
+/// DetachNetworkInterface and ModifyNetworkInterfaceAttribute on the wire.
+/// </summary>
+internal sealed class NetworkInterfaceActions(
+    NetworkInterfaceOperations interfaces, NetworkInterfaceAttachmentOperations attachments, NetworkInterfaceXml xml)
 {
     private static readonly string[] InterfaceTagTypes = [TagSpecifications.NetworkInterface];
 
     public void Register(Ec2ActionTable table) => table
         .Mutating("CreateNetworkInterface", CreateNetworkInterface)
         .ReadOnly("DescribeNetworkInterfaces", DescribeNetworkInterfaces)
-        .Mutating("DeleteNetworkInterface", DeleteNetworkInterface);
+        .Mutating("DeleteNetworkInterface", DeleteNetworkInterface)
+        .Mutating("AttachNetworkInterface", AttachNetworkInterface)
+        .Mutating("DetachNetworkInterface", DetachNetworkInterface)
+        .Mutating("ModifyNetworkInterfaceAttribute", ModifyNetworkInterfaceAttribute);
 
     private void CreateNetworkInterface(Ec2Call call)
     {
@@ -26,7 +33,7 @@ internal sealed class NetworkInterfaceActions(NetworkInterfaceOperations interfa
             TagSpecifications.Parse(r, InterfaceTagTypes).For(TagSpecifications.NetworkInterface),
             token,
             r.Fingerprint("ClientToken", "Version")));
-        call.Xml.Struct("networkInterface", () => xml.NetworkInterface(call.Xml, eni));
+        call.Xml.Struct("networkInterface", () => xml.NetworkInterface(call.Xml, eni, call.State.Ec2.AddressOf(eni.NetworkInterfaceId)));
         call.Xml.Element("clientToken", token);
     }
 
@@ -40,15 +47,45 @@ internal sealed class NetworkInterfaceActions(NetworkInterfaceOperations interfa
             throw Ec2Errors.InvalidParameterCombination("The parameter NetworkInterfaceIds cannot be used with the parameter maxResults");
         }
 
-        var all = NetworkInterfaceOperations.Describe(call.State, ids, Ec2Filter.Parse(r));
+        var all = interfaces.Describe(call.State, ids, Ec2Filter.Parse(r));
         var (page, next) = Pagination.Apply(all, maxResults, r.String("NextToken"), 5, 1000);
-        call.Xml.Items("networkInterfaceSet", page, n => xml.NetworkInterface(call.Xml, n));
+        call.Xml.Items("networkInterfaceSet", page, n => xml.NetworkInterface(call.Xml, n, call.State.Ec2.AddressOf(n.NetworkInterfaceId)));
         call.Xml.Element("nextToken", next);
     }
 
-    private static void DeleteNetworkInterface(Ec2Call call)
+    private void DeleteNetworkInterface(Ec2Call call)
     {
-        NetworkInterfaceOperations.Delete(call.State, call.Request.RequiredString("NetworkInterfaceId"));
+        interfaces.Delete(call.State, call.Request.RequiredString("NetworkInterfaceId"));
+        call.Xml.Element("return", true);
+    }
+
+    private void AttachNetworkInterface(Ec2Call call)
+    {
+        var r = call.Request;
+        var deviceIndex = r.Int("DeviceIndex") ?? throw Ec2Errors.MissingParameter("DeviceIndex");
+        var eni = attachments.Attach(call.State, r.RequiredString("NetworkInterfaceId"), r.RequiredString("InstanceId"), deviceIndex);
+        call.Xml.Element("attachmentId", eni.Attachment!.AttachmentId);
+        call.Xml.Element("networkCardIndex", r.Int("NetworkCardIndex") ?? 0);
+    }
+
+    private void DetachNetworkInterface(Ec2Call call)
+    {
+        var r = call.Request;
+        _ = r.Bool("Force");
+        attachments.Detach(call.State, r.RequiredString("AttachmentId"));
+        call.Xml.Element("return", true);
+    }
+
+    private void ModifyNetworkInterfaceAttribute(Ec2Call call)
+    {
+        var r = call.Request;
+        attachments.Modify(call.State, new ModifyNetworkInterfaceArgs(
+            r.RequiredString("NetworkInterfaceId"),
+            r.String("Description.Value"),
+            r.Bool("SourceDestCheck.Value"),
+            r.StringList("SecurityGroupId"),
+            r.String("Attachment.AttachmentId"),
+            r.Bool("Attachment.DeleteOnTermination")));
         call.Xml.Element("return", true);
     }
 }

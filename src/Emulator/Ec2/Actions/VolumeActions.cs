@@ -36,7 +36,7 @@ internal sealed class VolumeActions(VolumeOperations volumes, VolumeXml xml)
     private void DescribeVolumes(Ec2Call call)
     {
         var r = call.Request;
-        var all = VolumeOperations.Describe(call.State, r.StringList("VolumeId"), Ec2Filter.Parse(r));
+        var all = volumes.Describe(call.State, r.StringList("VolumeId"), Ec2Filter.Parse(r));
         var (page, next) = Pagination.Apply(all, r.Int("MaxResults"), r.String("NextToken"), 5, 500);
         call.Xml.Items("volumeSet", page, v => xml.Volume(call.Xml, v));
         call.Xml.Element("nextToken", next);
@@ -52,14 +52,13 @@ internal sealed class VolumeActions(VolumeOperations volumes, VolumeXml xml)
     private void DetachVolume(Ec2Call call)
     {
         var r = call.Request;
-        _ = r.Bool("Force");
-        var volume = volumes.Detach(call.State, r.RequiredString("VolumeId"), r.String("InstanceId"), r.String("Device"));
+        var volume = volumes.Detach(call.State, r.RequiredString("VolumeId"), r.String("InstanceId"), r.String("Device"), r.Bool("Force") ?? false);
         VolumeXml.VolumeAttachment(call.Xml, volume);
     }
 
-    private static void DeleteVolume(Ec2Call call)
+    private void DeleteVolume(Ec2Call call)
     {
-        VolumeOperations.Delete(call.State, call.Request.RequiredString("VolumeId"));
+        volumes.Delete(call.State, call.Request.RequiredString("VolumeId"));
         call.Xml.Element("return", true);
     }
 }

@@ -14,6 +14,16 @@ internal sealed class Ec2State
 
     public Dictionary<string, MachineImage> Images { get; init; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, Snapshot> Snapshots { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ElasticAddress> Addresses { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Capacity set at run time, keyed by <see cref="PoolKey"/>; a null value is unlimited. Overrides the world file.</summary>
+    public Dictionary<string, int?> CapacityOverrides { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tags of the world's subnets (CreateTags / DeleteTags change them).</summary>
+    public Dictionary<string, Dictionary<string, string>> SubnetTags { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>Keyed by "{Action}:{ClientToken}".</summary>
     public Dictionary<string, IdempotencyRecord> ClientTokens { get; init; } = new(StringComparer.Ordinal);
 
@@ -29,4 +39,9 @@ internal sealed class Ec2State
 
     public NetworkInterface? PrimaryInterfaceOf(string instanceId) =>
         NetworkInterfaces.Values.FirstOrDefault(n => n.Attachment is { DeviceIndex: 0 } a && a.InstanceId == instanceId);
+
+    public ElasticAddress? AddressOf(string networkInterfaceId) =>
+        Addresses.Values.FirstOrDefault(a => a.NetworkInterfaceId == networkInterfaceId);
+
+    public static string PoolKey(string instanceType, string zone, string market) => instanceType + "|" + zone + "|" + market;
 }

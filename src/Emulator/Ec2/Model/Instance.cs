@@ -62,7 +62,35 @@ internal sealed class Instance
     /// <summary>When the interruption action (terminate) takes effect, if a warning was issued.</summary>
     public DateTimeOffset? InterruptionActionTime { get; set; }
 
+    /// <summary>When a rebalance recommendation was issued, if any.</summary>
+    public DateTimeOffset? RebalanceRecommendationTime { get; set; }
+
+    /// <summary>When an interruption warning is scheduled to follow a rebalance recommendation, if one is.</summary>
+    public DateTimeOffset? ScheduledWarningTime { get; set; }
+
+    /// <summary>Termination protection (ModifyInstanceAttribute DisableApiTermination).</summary>
+    public bool DisableApiTermination { get; set; }
+
+    /// <summary>Scheduled events (AWS Health scheduled changes) shown by DescribeInstanceStatus.</summary>
+    public List<ScheduledInstanceEvent> ScheduledEvents { get; init; } = [];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Market => IsSpot ? Core.Catalog.SpotMarket : Core.Catalog.OnDemandMarket;
+
+    /// <summary>A Spot instance that was warned, or will be: it no longer holds pool capacity.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsBeingReclaimed => InterruptionNoticeTime is not null || ScheduledWarningTime is not null;
+
+    /// <summary>Whether the instance holds capacity in its pool (pending, running, stopping or shutting down, not being reclaimed).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HoldsCapacity => State is InstanceStateName.Pending or InstanceStateName.Running or InstanceStateName.Stopping
+        or InstanceStateName.ShuttingDown && !IsBeingReclaimed;
+
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsLive => State is InstanceStateName.Pending or InstanceStateName.Running
         or InstanceStateName.Stopping or InstanceStateName.Stopped;
 }
+
+/// <summary>An instance event (DescribeInstanceStatus <c>eventsSet</c>), e.g. a scheduled retirement.</summary>
+internal sealed record ScheduledInstanceEvent(
+    string InstanceEventId, string Code, string Description, DateTimeOffset NotBefore, DateTimeOffset NotAfter);

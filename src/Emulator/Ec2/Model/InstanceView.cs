@@ -1,11 +1,14 @@
 namespace StatefulSpot.Emulator.Ec2.Model;
 
-/// <summary>An instance together with what is derived from the rest of the world: its interfaces, volumes and private IP.</summary>
+/// <summary>An instance together with what is derived from the rest of the world: its interfaces, volumes, private and public IP.</summary>
 internal readonly record struct InstanceView(Instance Instance, Ec2State State)
 {
     public NetworkInterface? PrimaryInterface => State.PrimaryInterfaceOf(Instance.InstanceId);
 
     public string? PrivateIpAddress => PrimaryInterface?.PrivateIpAddress;
+
+    /// <summary>The Elastic IP bound to the primary interface, if any.</summary>
+    public string? PublicIpAddress => PrimaryInterface is { } eni ? State.AddressOf(eni.NetworkInterfaceId)?.PublicIp : null;
 
     public IEnumerable<NetworkInterface> Interfaces => State.InterfacesAttachedTo(Instance.InstanceId);
 

@@ -43,11 +43,15 @@ internal sealed class NetworkInterface
 
     public required string MacAddress { get; init; }
 
-    public string Description { get; init; } = "";
+    public string Description { get; set; } = "";
+
+    public DateTimeOffset CreateTime { get; init; }
+
+    public bool SourceDestCheck { get; set; } = true;
 
     public NetworkInterfaceStatus Status { get; set; }
 
-    public List<string> SecurityGroupIds { get; init; } = [];
+    public List<string> SecurityGroupIds { get; set; } = [];
 
     public string? ClientToken { get; init; }
 

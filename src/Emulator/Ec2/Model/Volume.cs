@@ -67,4 +67,7 @@ internal sealed class Volume
     public Dictionary<string, string> Tags { get; init; } = new(StringComparer.Ordinal);
 
     public VolumeAttachment? Attachment { get; set; }
+
+    /// <summary>Fault: a detach (not forced) stays <c>detaching</c> until a forced detach or until faults are cleared.</summary>
+    public bool StuckDetaching { get; set; }
 }

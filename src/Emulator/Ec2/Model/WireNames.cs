@@ -43,4 +43,20 @@ internal static class WireNames
         NetworkInterfaceStatus.Detaching => "detaching",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
+
+    public static string ToWire(this SnapshotState state) => state switch
+    {
+        SnapshotState.Pending => "pending",
+        SnapshotState.Completed => "completed",
+        SnapshotState.Error => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    public static string ToWire(this ImageState state) => state switch
+    {
+        ImageState.Pending => "pending",
+        ImageState.Available => "available",
+        ImageState.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
 }

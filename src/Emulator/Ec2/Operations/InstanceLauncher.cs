@@ -8,7 +8,8 @@ namespace StatefulSpot.Emulator.Ec2.Operations;
 /// RunInstances: validates everything first (image, type, counts, placement, interfaces, block devices, tags), then
 /// creates the reservation: instances <c>pending</c>, their network interfaces and volumes attaching.
 /// </summary>
-internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperations interfaces, VolumeOperations volumes)
+internal sealed class InstanceLauncher(
+    Ec2Context ctx, NetworkInterfaceOperations interfaces, VolumeOperations volumes, CapacityOperations capacity)
 {
     public const string Action = "RunInstances";
 
@@ -29,19 +30,15 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
                 : new LaunchResult(earlier[0].ReservationId, earlier);
         }
 
-        var image = state.Ec2.Images.GetValueOrDefault(request.ImageId ?? throw Ec2Errors.MissingParameter("ImageId"))
-            ?? throw Ec2Errors.ImageNotFound(request.ImageId);
-        var type = request.InstanceType ?? throw Ec2Errors.MissingParameter("InstanceType");
-        if (Catalog.FindInstanceType(type) is null)
-        {
-            throw Ec2Errors.InvalidValue(type, "InstanceType");
-        }
-
+        var image = ctx.Lookup.Image(state, request.ImageId ?? throw Ec2Errors.MissingParameter("ImageId"));
+        var type = ctx.RequireInstanceType(request.InstanceType ?? throw Ec2Errors.MissingParameter("InstanceType")).Name;
+        ImageLaunchPlanner.CheckRunnable(image, type);
         var (minCount, maxCount) = Counts(request);
         var spot = Market(request);
         var plan = PlanNetwork(state, request, maxCount);
+        var devices = new ImageLaunchPlanner(ctx).PlanVolumes(state, image, request.BlockDevices);
         var count = FitAddresses(state, plan, minCount, maxCount);
-        var devices = PlanBlockDevices(image, request.BlockDevices);
+        count = capacity.Fit(state, type, plan.Subnet.Zone, spot ? Catalog.SpotMarket : Catalog.OnDemandMarket, minCount, count);
 
         var now = ctx.Now;
         var reservationId = ResourceIds.New(ResourceIds.Reservation);
@@ -62,7 +59,7 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
                 LaunchTime = now,
                 AvailabilityZone = plan.Subnet.Zone,
                 SubnetId = plan.Subnet.SubnetId,
-                VpcId = DefaultWorld.VpcId,
+                VpcId = ctx.Catalog.VpcId,
                 KeyName = request.KeyName,
                 SecurityGroupIds = plan.SecurityGroupIds.ToList(),
                 RootDeviceName = image.RootDeviceName,
@@ -70,6 +67,7 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
                 SpotInstanceRequestId = spot ? ResourceIds.New(ResourceIds.SpotInstanceRequest) : null,
                 ClientToken = request.ClientToken,
                 Tags = request.Tags.For(TagSpecifications.Instance),
+                DisableApiTermination = request.DisableApiTermination,
             };
             state.Ec2.Instances[instance.InstanceId] = instance;
 
@@ -152,7 +150,7 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
     private NetworkPlan PlanNetwork(EmulatorState state, LaunchRequest request, int maxCount)
     {
         var zone = request.AvailabilityZone is { } requestedZone ? ctx.RequireZone(requestedZone) : null;
-        var instanceGroups = request.SecurityGroupIds.Count > 0 ? request.SecurityGroupIds : [DefaultWorld.SecurityGroupId];
+        var instanceGroups = request.SecurityGroupIds.Count > 0 ? request.SecurityGroupIds : [ctx.Catalog.DefaultSecurityGroupId];
         if (request.NetworkInterfaces.Count == 0)
         {
             var subnet = request.SubnetId is { } subnetId
@@ -239,7 +237,7 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
         }
 
         RequireSingle(maxCount, "NetworkInterfaceId");
-        var eni = state.Ec2.NetworkInterfaces.GetValueOrDefault(eniId) ?? throw Ec2Errors.NetworkInterfacesNotFound([eniId]);
+        var eni = ctx.Lookup.NetworkInterface(state, eniId);
         if (eni.Status != NetworkInterfaceStatus.Available || eni.Attachment is not null)
         {
             throw Ec2Errors.InterfaceInUseAtLaunch(eniId);
@@ -258,7 +256,7 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
             PrivateAddresses.Claim(state.Ec2, subnet, ip);
         }
 
-        var groups = spec.SecurityGroupIds.Count > 0 ? spec.SecurityGroupIds : [DefaultWorld.SecurityGroupId];
+        var groups = spec.SecurityGroupIds.Count > 0 ? spec.SecurityGroupIds : [ctx.Catalog.DefaultSecurityGroupId];
         return new PlannedInterface(deviceIndex, null, subnet, spec.PrivateIpAddress, spec.DeleteOnTermination ?? true, spec.Description, groups);
     }
 
@@ -286,54 +284,5 @@ internal sealed class InstanceLauncher(Ec2Context ctx, NetworkInterfaceOperation
         }
 
         return fit;
-    }
-
-    private static List<LaunchVolume> PlanBlockDevices(MachineImage image, IReadOnlyList<LaunchBlockDevice> mappings)
-    {
-        var duplicate = mappings.Where(m => m.DeviceName is not null).GroupBy(m => m.DeviceName).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw Ec2Errors.InvalidBlockDeviceMapping($"The device '{duplicate.Key}' is used in more than one block-device mapping");
-        }
-
-        var root = mappings.FirstOrDefault(m => m.DeviceName == image.RootDeviceName);
-        if (root?.NoDevice == true)
-        {
-            throw Ec2Errors.InvalidBlockDeviceMapping($"The root device '{image.RootDeviceName}' cannot be suppressed.");
-        }
-
-        var rootSize = root?.VolumeSize ?? image.RootVolumeSize;
-        if (rootSize < image.RootVolumeSize)
-        {
-            throw Ec2Errors.InvalidBlockDeviceMapping(
-                $"Volume of size {rootSize}GB is smaller than snapshot '{image.RootSnapshotId ?? image.ImageId}', expect size >= {image.RootVolumeSize}GB");
-        }
-
-        var rootType = root?.VolumeType ?? image.RootVolumeType;
-        var (rootIops, rootThroughput) = VolumeTypes.Validate(rootType, rootSize, root?.Iops, root?.Throughput);
-        var planned = new List<LaunchVolume>
-        {
-            new(image.RootDeviceName, rootSize, rootType, rootIops, rootThroughput, root?.SnapshotId ?? image.RootSnapshotId,
-                root?.Encrypted ?? false, root?.DeleteOnTermination ?? true),
-        };
-
-        foreach (var mapping in mappings.Where(m => m.DeviceName != image.RootDeviceName))
-        {
-            var device = mapping.DeviceName ?? throw Ec2Errors.MissingParameter("BlockDeviceMapping.DeviceName");
-            if (mapping.NoDevice || !mapping.HasEbs)
-            {
-                continue;
-            }
-
-            var size = mapping.VolumeSize ?? (mapping.SnapshotId is not null
-                ? DefaultWorld.RootVolumeSizeGiB
-                : throw Ec2Errors.InvalidBlockDeviceMapping($"The device '{device}' must specify a volume size or a snapshot."));
-            var volumeType = mapping.VolumeType ?? VolumeTypes.Default;
-            var (iops, throughput) = VolumeTypes.Validate(volumeType, size, mapping.Iops, mapping.Throughput);
-            planned.Add(new LaunchVolume(device, size, volumeType, iops, throughput, mapping.SnapshotId, mapping.Encrypted ?? false,
-                mapping.DeleteOnTermination ?? true));
-        }
-
-        return planned;
     }
 }

@@ -1,135 +1,127 @@
 using System.Globalization;
 using StatefulSpot.Emulator.Core;
 using StatefulSpot.Emulator.Ec2.Model;
-using StatefulSpot.Emulator.Ec2.Query;
 
 namespace StatefulSpot.Emulator.Ec2.Operations;
 
-/// <summary>One instance's state change as TerminateInstances reports it.</summary>
+/// <summary>One instance's state change as Terminate/Stop/StartInstances report it.</summary>
 internal sealed record InstanceStateChange(string InstanceId, InstanceStateName Previous, InstanceStateName Current);
 
 /// <summary>
-/// The instance state machine: <c>pending → running → shutting-down → terminated</c>, user termination, Spot
-/// interruption (warning, then the action after the notice lead), and the release of volumes and interfaces at
-/// <c>terminated</c>. Every transition emits a state-change event.
+/// The instance state machine: <c>pending → running → stopping → stopped → pending</c>, <c>→ shutting-down → terminated</c>,
+/// the Spot interruption action, and the release of volumes and interfaces at <c>terminated</c>. Every transition emits a
+/// state-change event.
 /// </summary>
-internal sealed class InstanceOperations(Ec2Context ctx)
+internal sealed class InstanceOperations(Ec2Context ctx, CapacityOperations capacity)
 {
     public const string SpotTerminationCode = "Server.SpotInstanceTermination";
     public const string UserShutdownCode = "Client.UserInitiatedShutdown";
+    private const string UserShutdownMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
 
-    public static FilterFields<InstanceView> Filters { get; } = new FilterFields<InstanceView>(v => v.Instance.Tags)
-        .Add("instance-id", v => v.Instance.InstanceId)
-        .Add("instance-state-name", v => v.Instance.State.ToWire())
-        .Add("instance-state-code", v => ((int)v.Instance.State).ToString(CultureInfo.InvariantCulture))
-        .Add("instance-type", v => v.Instance.InstanceType)
-        .Add("image-id", v => v.Instance.ImageId)
-        .Add("availability-zone", v => v.Instance.AvailabilityZone)
-        .Add("subnet-id", v => v.Instance.SubnetId)
-        .Add("vpc-id", v => v.Instance.VpcId)
-        .Add("private-ip-address", v => v.PrivateIpAddress)
-        .Add("instance-lifecycle", v => v.Instance.IsSpot ? "spot" : null)
-        .Add("spot-instance-request-id", v => v.Instance.SpotInstanceRequestId)
-        .Add("reservation-id", v => v.Instance.ReservationId)
-        .Add("client-token", v => v.Instance.ClientToken)
-        .Add("key-name", v => v.Instance.KeyName)
-        .Add("root-device-name", v => v.Instance.RootDeviceName)
-        .Add("state-reason-code", v => v.Instance.StateReasonCode)
-        .AddMany("network-interface.network-interface-id", v => v.Interfaces.Select(n => n.NetworkInterfaceId))
-        .AddMany("block-device-mapping.volume-id", v => v.Volumes.Select(x => x.VolumeId))
-        .AddMany("block-device-mapping.device-name", v => v.Volumes.Select(x => x.Attachment!.Device));
-
-    public static (IReadOnlyList<InstanceView> Page, string? NextToken) Describe(
-        EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters, int? maxResults, string? nextToken)
-    {
-        if (ids.Count > 0 && maxResults is not null)
-        {
-            throw Ec2Errors.InvalidParameterCombination("The parameter instancesSet cannot be used with the parameter maxResults");
-        }
-
-        var matches = Filters.Compile(filters);
-        var missing = ids.Where(id => !state.Ec2.Instances.ContainsKey(id)).Distinct().ToList();
-        if (missing.Count > 0)
-        {
-            throw Ec2Errors.InstancesNotFound(missing);
-        }
-
-        var candidates = ids.Count > 0 ? ids.Distinct().Select(id => state.Ec2.Instances[id]) : state.Ec2.Instances.Values;
-        var all = candidates.Select(i => new InstanceView(i, state.Ec2)).Where(matches).OrderBy(v => v.Instance.Sequence).ToList();
-        return Pagination.Apply(all, maxResults, nextToken, 5, 1000);
-    }
-
-    /// <summary>TerminateInstances: idempotent; if any id is unknown nothing is terminated.</summary>
+    /// <summary>TerminateInstances: idempotent; if any id is unknown or protected nothing is terminated.</summary>
     public IReadOnlyList<InstanceStateChange> Terminate(EmulatorState state, IReadOnlyList<string> ids)
     {
-        if (ids.Count == 0)
+        var instances = Require(state, ids);
+        if (instances.FirstOrDefault(i => i.DisableApiTermination && i.IsLive) is { } protectedInstance)
         {
-            throw Ec2Errors.MissingParameter("InstanceId");
-        }
-
-        var missing = ids.Where(id => !state.Ec2.Instances.ContainsKey(id)).Distinct().ToList();
-        if (missing.Count > 0)
-        {
-            throw Ec2Errors.InstancesNotFound(missing);
+            throw Ec2Errors.OperationNotPermitted(
+                $"The instance '{protectedInstance.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
         }
 
         var now = ctx.Now;
-        var changes = new List<InstanceStateChange>();
-        foreach (var instance in ids.Distinct().Select(id => state.Ec2.Instances[id]))
+        return instances.Select(instance =>
         {
             var previous = instance.State;
             if (instance.IsLive)
             {
-                BeginShutdown(state, instance, UserShutdownCode, "Client.UserInitiatedShutdown: User initiated shutdown",
-                    "User initiated (" + GmtStamp(now) + ")");
+                BeginShutdown(state, instance, UserShutdownCode, UserShutdownMessage, "User initiated (" + GmtStamp(now) + ")");
             }
 
-            changes.Add(new InstanceStateChange(instance.InstanceId, previous, instance.State));
-        }
-
-        return changes;
+            return new InstanceStateChange(instance.InstanceId, previous, instance.State);
+        }).ToList();
     }
 
-    /// <summary>
-    /// Issues a Spot interruption warning now and schedules the interruption after the notice lead. Unknown instance:
-    /// <see cref="KeyNotFoundException"/>; not a running Spot instance, or already warned: <see cref="InvalidOperationException"/>.
-    /// </summary>
-    public InterruptionNotice Interrupt(EmulatorState state, string instanceId)
+    /// <summary>StopInstances: on-demand instances only; running → stopping → stopped; stopping or stopped is a no-op.</summary>
+    public IReadOnlyList<InstanceStateChange> Stop(EmulatorState state, IReadOnlyList<string> ids)
     {
-        var instance = state.Ec2.Instances.GetValueOrDefault(instanceId)
-            ?? throw new KeyNotFoundException($"Instance '{instanceId}' does not exist.");
-        if (!instance.IsSpot)
+        var instances = Require(state, ids);
+        foreach (var instance in instances)
         {
-            throw new InvalidOperationException($"Instance '{instanceId}' is an on-demand instance; only Spot instances can be interrupted.");
-        }
+            if (instance.IsSpot)
+            {
+                throw Ec2Errors.UnsupportedOperation(
+                    $"You can't stop the Spot Instance '{instance.InstanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.");
+            }
 
-        if (instance.State != InstanceStateName.Running)
-        {
-            throw new InvalidOperationException(
-                $"Instance '{instanceId}' is '{instance.State.ToWire()}'; only a running Spot instance can be interrupted.");
-        }
+            if (instance.State == InstanceStateName.Pending)
+            {
+                throw Ec2Errors.IncorrectInstanceState($"Instance '{instance.InstanceId}' cannot be stopped as it has never reached the 'running' state.");
+            }
 
-        if (instance.InterruptionNoticeTime is { } earlier)
-        {
-            throw new InvalidOperationException(
-                $"Instance '{instanceId}' already received an interruption warning at {earlier:O}; it is interrupted at {instance.InterruptionActionTime:O}.");
+            if (instance.State is InstanceStateName.ShuttingDown or InstanceStateName.Terminated)
+            {
+                throw Ec2Errors.IncorrectInstanceState($"The instance '{instance.InstanceId}' is not in a state from which it can be stopped.");
+            }
         }
 
         var now = ctx.Now;
-        var actionTime = now + ctx.Durations.InterruptionNoticeLead;
-        instance.InterruptionNoticeTime = now;
-        instance.InterruptionActionTime = actionTime;
-        var eventId = ctx.Events.SpotInterruptionWarning(state, instanceId, now);
-        state.Timeline.Schedule(actionTime, TransitionKind.InstanceInterruptionAction, instanceId);
-        return new InterruptionNotice(instanceId, now, actionTime, eventId);
+        return instances.Select(instance =>
+        {
+            var previous = instance.State;
+            if (instance.State == InstanceStateName.Running)
+            {
+                instance.State = InstanceStateName.Stopping;
+                instance.StateReasonCode = UserShutdownCode;
+                instance.StateReasonMessage = UserShutdownMessage;
+                instance.StateTransitionReason = "User initiated (" + GmtStamp(now) + ")";
+                state.Timeline.Schedule(now + ctx.Durations.InstanceStopping, TransitionKind.InstanceStopped, instance.InstanceId);
+                ctx.Events.StateChange(state, instance.InstanceId, InstanceStateName.Stopping, now);
+            }
+
+            return new InstanceStateChange(instance.InstanceId, previous, instance.State);
+        }).ToList();
     }
 
-    /// <summary>Timed: <c>pending → running</c>; launch attachments complete.</summary>
-    public void OnRunning(EmulatorState state, string instanceId)
+    /// <summary>StartInstances: stopped → pending → running (needs pool capacity); pending or running is a no-op.</summary>
+    public IReadOnlyList<InstanceStateChange> Start(EmulatorState state, IReadOnlyList<string> ids)
+    {
+        var instances = Require(state, ids);
+        var starting = instances.Where(i => i.State == InstanceStateName.Stopped).ToList();
+        if (instances.FirstOrDefault(i => i.State is InstanceStateName.Stopping or InstanceStateName.ShuttingDown or InstanceStateName.Terminated)
+            is { } wrong)
+        {
+            throw Ec2Errors.IncorrectInstanceState($"The instance '{wrong.InstanceId}' is not in a state from which it can be started.");
+        }
+
+        foreach (var pool in starting.GroupBy(i => (i.InstanceType, i.AvailabilityZone, i.Market)))
+        {
+            capacity.Fit(state, pool.Key.InstanceType, pool.Key.AvailabilityZone, pool.Key.Market, pool.Count(), pool.Count());
+        }
+
+        var now = ctx.Now;
+        return instances.Select(instance =>
+        {
+            var previous = instance.State;
+            if (instance.State == InstanceStateName.Stopped)
+            {
+                instance.State = InstanceStateName.Pending;
+                instance.StateReasonCode = "pending";
+                instance.StateReasonMessage = "pending";
+                instance.StateTransitionReason = "";
+                state.Timeline.Schedule(now + ctx.Durations.InstancePending, TransitionKind.InstanceRunning, instance.InstanceId);
+                ctx.Events.StateChange(state, instance.InstanceId, InstanceStateName.Pending, now);
+            }
+
+            return new InstanceStateChange(instance.InstanceId, previous, instance.State);
+        }).ToList();
+    }
+
+    /// <summary>Timed: <c>pending → running</c>; attachments made while pending complete.</summary>
+    public Instance? OnRunning(EmulatorState state, string instanceId)
     {
         if (state.Ec2.Instances.GetValueOrDefault(instanceId) is not { State: InstanceStateName.Pending } instance)
         {
-            return;
+            return null;
         }
 
         instance.State = InstanceStateName.Running;
@@ -138,6 +130,17 @@ internal sealed class InstanceOperations(Ec2Context ctx)
         VolumeOperations.OnInstanceRunning(state, instanceId);
         NetworkInterfaceOperations.OnInstanceRunning(state, instanceId);
         ctx.Events.StateChange(state, instanceId, InstanceStateName.Running, ctx.Now);
+        return instance;
+    }
+
+    /// <summary>Timed: <c>stopping → stopped</c>; volumes and interfaces stay attached.</summary>
+    public void OnStopped(EmulatorState state, string instanceId)
+    {
+        if (state.Ec2.Instances.GetValueOrDefault(instanceId) is { State: InstanceStateName.Stopping } instance)
+        {
+            instance.State = InstanceStateName.Stopped;
+            ctx.Events.StateChange(state, instanceId, InstanceStateName.Stopped, ctx.Now);
+        }
     }
 
     /// <summary>Timed: the notice lead is over; a still-running Spot instance starts shutting down.</summary>
@@ -163,6 +166,9 @@ internal sealed class InstanceOperations(Ec2Context ctx)
         NetworkInterfaceOperations.ReleaseFromTerminated(state, instanceId);
         ctx.Events.StateChange(state, instanceId, InstanceStateName.Terminated, ctx.Now);
     }
+
+    private IReadOnlyList<Instance> Require(EmulatorState state, IReadOnlyList<string> ids) =>
+        ids.Count == 0 ? throw Ec2Errors.MissingParameter("InstanceId") : ctx.Lookup.Instances(state, ids);
 
     private static string GmtStamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " GMT";

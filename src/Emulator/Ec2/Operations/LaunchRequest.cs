@@ -45,6 +45,8 @@ internal sealed record LaunchRequest
 
     public string? ClientToken { get; init; }
 
+    public bool DisableApiTermination { get; init; }
+
     /// <summary>Canonical form of every parameter but the token, to detect a token reused with other parameters.</summary>
     public string Fingerprint { get; init; } = "";
 }

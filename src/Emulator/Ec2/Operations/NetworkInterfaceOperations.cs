@@ -18,6 +18,12 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
 {
     public const string CreateAction = "CreateNetworkInterface";
 
+    /// <summary>The <c>association.*</c> filters, evaluated on the Elastic IP bound to the interface.</summary>
+    private static readonly FilterFields<ElasticAddress> AssociationFilters = new FilterFields<ElasticAddress>()
+        .Add("association.public-ip", a => a.PublicIp)
+        .Add("association.allocation-id", a => a.AllocationId)
+        .Add("association.association-id", a => a.AssociationId);
+
     public static FilterFields<NetworkInterface> Filters { get; } = new FilterFields<NetworkInterface>(n => n.Tags)
         .Add("network-interface-id", n => n.NetworkInterfaceId)
         .Add("status", n => n.Status.ToWire())
@@ -28,6 +34,8 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
         .Add("addresses.private-ip-address", n => n.PrivateIpAddress)
         .Add("mac-address", n => n.MacAddress)
         .Add("description", n => n.Description)
+        .Add("source-dest-check", n => n.SourceDestCheck ? "true" : "false")
+
         .AddMany("group-id", n => n.SecurityGroupIds)
         .Add("attachment.instance-id", n => n.Attachment?.InstanceId)
         .Add("attachment.attachment-id", n => n.Attachment?.AttachmentId)
@@ -60,7 +68,7 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
     {
         var eni = New(state, subnet, privateIp, description, securityGroupIds, tags, clientToken: null);
         eni.Status = NetworkInterfaceStatus.InUse;
-        eni.Attachment = NewAttachment(instance, deviceIndex, deleteOnTermination);
+        eni.Attachment = NewAttachment(instance.InstanceId, deviceIndex, deleteOnTermination, instance.LaunchTime);
         state.Ec2.NetworkInterfaces[eni.NetworkInterfaceId] = eni;
         return eni;
     }
@@ -69,31 +77,30 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
     public static void AttachAtLaunch(NetworkInterface eni, Instance instance, int deviceIndex)
     {
         eni.Status = NetworkInterfaceStatus.InUse;
-        eni.Attachment = NewAttachment(instance, deviceIndex, deleteOnTermination: false);
+        eni.Attachment = NewAttachment(instance.InstanceId, deviceIndex, deleteOnTermination: false, instance.LaunchTime);
     }
 
-    public static IReadOnlyList<NetworkInterface> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
+    public IReadOnlyList<NetworkInterface> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
     {
-        var matches = Filters.Compile(filters);
-        var missing = ids.Where(id => !state.Ec2.NetworkInterfaces.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            throw Ec2Errors.NetworkInterfacesNotFound(missing);
-        }
-
-        var candidates = ids.Count > 0 ? ids.Distinct().Select(id => state.Ec2.NetworkInterfaces[id]) : state.Ec2.NetworkInterfaces.Values;
-        return candidates.Where(matches).OrderBy(n => n.Sequence).ToList();
+        var addressFilters = filters.Where(f => f.Name.StartsWith("association.", StringComparison.Ordinal)).ToList();
+        var matches = Filters.Compile(filters.Except(addressFilters).ToList());
+        var candidates = ids.Count > 0 ? ctx.Lookup.NetworkInterfaces(state, ids) : state.Ec2.NetworkInterfaces.Values.Where(ctx.Lookup.IsVisible);
+        var associated = AssociationFilters.Compile(addressFilters);
+        return candidates
+            .Where(n => matches(n) && (addressFilters.Count == 0 || (state.Ec2.AddressOf(n.NetworkInterfaceId) is { } a && associated(a))))
+            .OrderBy(n => n.Sequence)
+            .ToList();
     }
 
-    public static void Delete(EmulatorState state, string eniId)
+    public void Delete(EmulatorState state, string eniId)
     {
-        var eni = state.Ec2.NetworkInterfaces.GetValueOrDefault(eniId) ?? throw Ec2Errors.NetworkInterfacesNotFound([eniId]);
+        var eni = ctx.Lookup.NetworkInterface(state, eniId);
         if (eni.Attachment is not null)
         {
             throw Ec2Errors.InterfaceInUse(eniId);
         }
 
-        state.Ec2.NetworkInterfaces.Remove(eniId);
+        Remove(state, eni);
     }
 
     /// <summary>Timed: <c>pending → available</c>.</summary>
@@ -123,7 +130,7 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
         {
             if (eni.Attachment!.DeleteOnTermination)
             {
-                state.Ec2.NetworkInterfaces.Remove(eni.NetworkInterfaceId);
+                Remove(state, eni);
             }
             else
             {
@@ -133,30 +140,41 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
         }
     }
 
-    private static NetworkInterface New(
+    /// <summary>Deletes an interface; an Elastic IP bound to it is disassociated.</summary>
+    private static void Remove(EmulatorState state, NetworkInterface eni)
+    {
+        state.Ec2.NetworkInterfaces.Remove(eni.NetworkInterfaceId);
+        if (state.Ec2.AddressOf(eni.NetworkInterfaceId) is { } address)
+        {
+            AddressOperations.Disassociate(address);
+        }
+    }
+
+    private NetworkInterface New(
         EmulatorState state, SubnetInfo subnet, string? privateIp, string? description, IReadOnlyList<string> securityGroupIds,
         Dictionary<string, string> tags, string? clientToken) => new()
         {
             NetworkInterfaceId = ResourceIds.New(ResourceIds.NetworkInterface),
             Sequence = state.Ec2.NextSequence(),
             SubnetId = subnet.SubnetId,
-            VpcId = DefaultWorld.VpcId,
+            VpcId = ctx.Catalog.VpcId,
             AvailabilityZone = subnet.Zone,
             PrivateIpAddress = PrivateAddresses.Choose(state.Ec2, subnet, privateIp),
             MacAddress = ResourceIds.MacAddress(),
             Description = description ?? "",
-            SecurityGroupIds = securityGroupIds.Count > 0 ? [.. securityGroupIds] : [DefaultWorld.SecurityGroupId],
+            CreateTime = ctx.Now,
+            SecurityGroupIds = securityGroupIds.Count > 0 ? [.. securityGroupIds] : [ctx.Catalog.DefaultSecurityGroupId],
             ClientToken = clientToken,
             Tags = tags,
         };
 
-    private static NetworkInterfaceAttachment NewAttachment(Instance instance, int deviceIndex, bool deleteOnTermination) => new()
+    public static NetworkInterfaceAttachment NewAttachment(string instanceId, int deviceIndex, bool deleteOnTermination, DateTimeOffset attachTime) => new()
     {
         AttachmentId = ResourceIds.New(ResourceIds.NetworkInterfaceAttachment),
-        InstanceId = instance.InstanceId,
+        InstanceId = instanceId,
         DeviceIndex = deviceIndex,
         State = AttachmentState.Attaching,
-        AttachTime = instance.LaunchTime,
+        AttachTime = attachTime,
         DeleteOnTermination = deleteOnTermination,
     };
 }

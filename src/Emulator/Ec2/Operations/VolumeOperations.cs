@@ -49,8 +49,15 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             throw Ec2Errors.MissingParameter("size/snapshot");
         }
 
+        var snapshot = args.SnapshotId is { } snapshotId ? ctx.Lookup.Snapshot(state, snapshotId) : null;
+        var size = args.Size ?? snapshot!.VolumeSize;
+        if (snapshot is not null && size < snapshot.VolumeSize)
+        {
+            throw Ec2Errors.InvalidParameterValue(
+                $"Volume of size {size}GiB is smaller than snapshot '{snapshot.SnapshotId}', expect size >= {snapshot.VolumeSize}GiB");
+        }
+
         var type = args.VolumeType ?? VolumeTypes.Default;
-        var size = args.Size ?? DefaultWorld.RootVolumeSizeGiB;
         var (iops, throughput) = VolumeTypes.Validate(type, size, args.Iops, args.Throughput);
         var now = ctx.Now;
         var volume = new Volume
@@ -65,7 +72,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             AvailabilityZone = zone.Name,
             State = VolumeState.Creating,
             CreateTime = now,
-            Encrypted = args.Encrypted,
+            Encrypted = args.Encrypted || snapshot?.Encrypted == true,
             ClientToken = args.ClientToken,
             Tags = args.Tags,
         };
@@ -106,23 +113,17 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         return volume;
     }
 
-    public static IReadOnlyList<Volume> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
+    public IReadOnlyList<Volume> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
     {
         var matches = Filters.Compile(filters);
-        var missing = ids.Where(id => !state.Ec2.Volumes.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            throw Ec2Errors.VolumesNotFound(missing);
-        }
-
-        var candidates = ids.Count > 0 ? ids.Distinct().Select(id => state.Ec2.Volumes[id]) : state.Ec2.Volumes.Values;
+        var candidates = ids.Count > 0 ? ctx.Lookup.Volumes(state, ids) : state.Ec2.Volumes.Values.Where(ctx.Lookup.IsVisible);
         return candidates.Where(matches).OrderBy(v => v.Sequence).ToList();
     }
 
     public Volume Attach(EmulatorState state, string volumeId, string instanceId, string device)
     {
-        var volume = Find(state, volumeId);
-        var instance = state.Ec2.Instances.GetValueOrDefault(instanceId) ?? throw Ec2Errors.InstancesNotFound([instanceId]);
+        var volume = ctx.Lookup.Volume(state, volumeId);
+        var instance = ctx.Lookup.Instance(state, instanceId);
         if (volume.Attachment is not null)
         {
             throw Ec2Errors.VolumeInUse($"{volumeId} is already attached to an instance");
@@ -168,15 +169,19 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         return volume;
     }
 
-    public Volume Detach(EmulatorState state, string volumeId, string? instanceId, string? device)
+    /// <summary>
+    /// DetachVolume. A volume marked stuck (a fault) stays <c>detaching</c> until a forced detach; <paramref name="force"/>
+    /// also completes a detach already under way.
+    /// </summary>
+    public Volume Detach(EmulatorState state, string volumeId, string? instanceId, string? device, bool force)
     {
-        var volume = Find(state, volumeId);
+        var volume = ctx.Lookup.Volume(state, volumeId);
         var attachment = volume.Attachment;
         if (attachment is null)
         {
             if (instanceId is not null)
             {
-                _ = state.Ec2.Instances.GetValueOrDefault(instanceId) ?? throw Ec2Errors.InstancesNotFound([instanceId]);
+                _ = ctx.Lookup.Instance(state, instanceId);
             }
 
             throw Ec2Errors.IncorrectState($"Volume '{volumeId}' is in the '{volume.State.ToWire()}' state.");
@@ -193,18 +198,34 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             throw Ec2Errors.IncorrectState($"Unable to detach root volume '{volumeId}' from instance '{instance.InstanceId}'");
         }
 
-        if (attachment.State != AttachmentState.Detaching)
+        var alreadyDetaching = attachment.State == AttachmentState.Detaching;
+        attachment.State = AttachmentState.Detaching;
+        if (force)
         {
-            attachment.State = AttachmentState.Detaching;
-            state.Timeline.Schedule(ctx.Now + ctx.Durations.VolumeDetaching, TransitionKind.VolumeDetached, volumeId, attachment.Reference);
+            volume.StuckDetaching = false;
+        }
+
+        if ((!alreadyDetaching || force) && !volume.StuckDetaching)
+        {
+            ScheduleDetached(state, volume);
         }
 
         return volume;
     }
 
-    public static void Delete(EmulatorState state, string volumeId)
+    /// <summary>Completes the detach of a volume that was stuck (faults cleared).</summary>
+    public void Unstick(EmulatorState state, Volume volume)
     {
-        var volume = Find(state, volumeId);
+        volume.StuckDetaching = false;
+        if (volume.Attachment is { State: AttachmentState.Detaching })
+        {
+            ScheduleDetached(state, volume);
+        }
+    }
+
+    public void Delete(EmulatorState state, string volumeId)
+    {
+        var volume = ctx.Lookup.Volume(state, volumeId);
         if (volume.Attachment is { } attachment)
         {
             throw Ec2Errors.VolumeInUse($"Volume {volumeId} is currently attached to {attachment.InstanceId}");
@@ -277,8 +298,8 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         }
     }
 
-    private static Volume Find(EmulatorState state, string volumeId) =>
-        state.Ec2.Volumes.GetValueOrDefault(volumeId) ?? throw Ec2Errors.VolumesNotFound([volumeId]);
+    private void ScheduleDetached(EmulatorState state, Volume volume) => state.Timeline.Schedule(
+        ctx.Now + ctx.Durations.VolumeDetaching, TransitionKind.VolumeDetached, volume.VolumeId, volume.Attachment!.Reference);
 
     [GeneratedRegex("^(/dev/)?((sd|xvd)[a-z]{1,2}[0-9]{0,2}|hd[a-z])$")]
     private static partial Regex DeviceNamePattern();

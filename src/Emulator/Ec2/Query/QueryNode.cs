@@ -63,6 +63,9 @@ internal sealed class QueryNode
 
     public bool Has(string path) => Node(path) is not null;
 
+    /// <summary>The first segments of every parameter name (<c>Filter</c> for <c>Filter.1.Name</c>).</summary>
+    public IEnumerable<string> TopLevelNames => _children.Keys;
+
     public string? String(string path) => Node(path)?.Value;
 
     /// <summary>A value that must be present and non-empty, else <c>MissingParameter</c>.</summary>

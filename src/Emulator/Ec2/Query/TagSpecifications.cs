@@ -6,6 +6,9 @@ internal static class TagSpecifications
     public const string Instance = "instance";
     public const string Volume = "volume";
     public const string NetworkInterface = "network-interface";
+    public const string Snapshot = "snapshot";
+    public const string Image = "image";
+    public const string ElasticIp = "elastic-ip";
 
     /// <summary>
     /// Tags per resource type. A resource type outside <paramref name="allowed"/> and <paramref name="ignored"/> is

@@ -1,4 +1,3 @@
-using StatefulSpot.Emulator.Core;
 using StatefulSpot.Emulator.Ec2.Model;
 
 namespace StatefulSpot.Emulator.Ec2.Xml;
@@ -29,7 +28,7 @@ internal sealed class InstanceXml(SharedXml shared)
         x.Element("imageId", i.ImageId);
         InstanceState(x, "instanceState", i.State);
         x.Element("privateDnsName", privateIp is null ? "" : shared.PrivateDnsName(privateIp));
-        x.Element("dnsName", "");
+        x.Element("dnsName", view.PublicIpAddress is { } publicIp && !terminated ? shared.PublicDnsName(publicIp) : "");
         x.Element("reason", i.StateTransitionReason);
         x.Element("keyName", i.KeyName);
         x.Element("amiLaunchIndex", i.AmiLaunchIndex);
@@ -51,7 +50,8 @@ internal sealed class InstanceXml(SharedXml shared)
         }
 
         x.Element("privateIpAddress", privateIp);
-        x.Element("sourceDestCheck", true);
+        x.Element("ipAddress", terminated ? null : view.PublicIpAddress);
+        x.Element("sourceDestCheck", view.PrimaryInterface?.SourceDestCheck ?? true);
         x.Items<string>("groupSet", terminated ? [] : i.SecurityGroupIds, g => shared.SecurityGroup(x, g));
         if (i.StateReasonCode is not null)
         {
@@ -87,10 +87,10 @@ internal sealed class InstanceXml(SharedXml shared)
         x.Element("clientToken", i.ClientToken ?? "");
         x.Tags(i.Tags);
         x.Element("hypervisor", "xen");
-        x.Items("networkInterfaceSet", view.Interfaces, n => InstanceInterface(x, n));
+        x.Items("networkInterfaceSet", view.Interfaces, n => InstanceInterface(x, n, view.State.AddressOf(n.NetworkInterfaceId)));
         x.Element("ebsOptimized", false);
         x.Element("enaSupport", true);
-        var type = Catalog.FindInstanceType(i.InstanceType);
+        var type = shared.InstanceType(i.InstanceType);
         x.Struct("cpuOptions", () =>
         {
             x.Element("coreCount", type?.CoreCount ?? 1);
@@ -114,7 +114,7 @@ internal sealed class InstanceXml(SharedXml shared)
         x.Element("currentInstanceBootMode", "legacy-bios");
     }
 
-    private void InstanceInterface(Ec2XmlWriter x, NetworkInterface n)
+    private void InstanceInterface(Ec2XmlWriter x, NetworkInterface n, ElasticAddress? address)
     {
         var a = n.Attachment!;
         x.Element("networkInterfaceId", n.NetworkInterfaceId);
@@ -126,8 +126,9 @@ internal sealed class InstanceXml(SharedXml shared)
         x.Element("macAddress", n.MacAddress);
         x.Element("privateIpAddress", n.PrivateIpAddress);
         x.Element("privateDnsName", shared.PrivateDnsName(n.PrivateIpAddress));
-        x.Element("sourceDestCheck", true);
+        x.Element("sourceDestCheck", n.SourceDestCheck);
         x.Items("groupSet", n.SecurityGroupIds, g => shared.SecurityGroup(x, g));
+        shared.Association(x, address);
         x.Struct("attachment", () =>
         {
             x.Element("attachmentId", a.AttachmentId);
@@ -137,7 +138,7 @@ internal sealed class InstanceXml(SharedXml shared)
             x.Element("deleteOnTermination", a.DeleteOnTermination);
             x.Element("networkCardIndex", 0);
         });
-        shared.PrivateAddresses(x, n);
+        shared.PrivateAddresses(x, n, address);
         x.Empty("ipv6AddressesSet");
         x.Element("interfaceType", "interface");
     }

@@ -5,7 +5,7 @@ namespace StatefulSpot.Emulator.Ec2.Xml;
 /// <summary>The NetworkInterface shape (CreateNetworkInterface, DescribeNetworkInterfaces).</summary>
 internal sealed class NetworkInterfaceXml(SharedXml shared)
 {
-    public void NetworkInterface(Ec2XmlWriter x, NetworkInterface n)
+    public void NetworkInterface(Ec2XmlWriter x, NetworkInterface n, ElasticAddress? address)
     {
         x.Element("networkInterfaceId", n.NetworkInterfaceId);
         x.Element("subnetId", n.SubnetId);
@@ -19,7 +19,7 @@ internal sealed class NetworkInterfaceXml(SharedXml shared)
         x.Element("macAddress", n.MacAddress);
         x.Element("privateIpAddress", n.PrivateIpAddress);
         x.Element("privateDnsName", shared.PrivateDnsName(n.PrivateIpAddress));
-        x.Element("sourceDestCheck", true);
+        x.Element("sourceDestCheck", n.SourceDestCheck);
         x.Items("groupSet", n.SecurityGroupIds, g => shared.SecurityGroup(x, g));
         if (n.Attachment is { } a)
         {
@@ -36,8 +36,9 @@ internal sealed class NetworkInterfaceXml(SharedXml shared)
             });
         }
 
+        shared.Association(x, address);
         x.Tags(n.Tags);
-        shared.PrivateAddresses(x, n);
+        shared.PrivateAddresses(x, n, address);
         x.Empty("ipv6AddressesSet");
         x.Element("interfaceType", "interface");
     }

@@ -3,26 +3,26 @@ using StatefulSpot.Emulator.Core;
 namespace StatefulSpot.Emulator.Ec2.Xml;
 
 /// <summary>The Subnet and AvailabilityZone shapes.</summary>
-internal sealed class NetworkXml(SharedXml shared, EmulatorOptions options)
+internal sealed class NetworkXml(SharedXml shared, EmulatorOptions options, Catalog catalog)
 {
-    public void Subnet(Ec2XmlWriter x, SubnetInfo s, int availableAddresses)
+    public void Subnet(Ec2XmlWriter x, SubnetInfo s, int availableAddresses, IReadOnlyDictionary<string, string> tags)
     {
         x.Element("subnetId", s.SubnetId);
         x.Element("subnetArn", $"arn:aws:ec2:{options.Region}:{shared.OwnerId}:subnet/{s.SubnetId}");
         x.Element("state", "available");
-        x.Element("vpcId", DefaultWorld.VpcId);
+        x.Element("vpcId", catalog.VpcId);
         x.Element("ownerId", shared.OwnerId);
         x.Element("cidrBlock", s.Cidr.ToString());
         x.Element("availableIpAddressCount", availableAddresses);
         x.Element("availabilityZone", s.Zone);
         x.Element("availabilityZoneId", s.ZoneId);
-        x.Element("defaultForAz", true);
+        x.Element("defaultForAz", catalog.DefaultSubnetFor(s.Zone) == s);
         x.Element("mapPublicIpOnLaunch", false);
         x.Element("assignIpv6AddressOnCreation", false);
         x.Empty("ipv6CidrBlockAssociationSet");
         x.Element("ipv6Native", false);
         x.Element("enableDns64", false);
-        x.Tags(new Dictionary<string, string>());
+        x.Tags(tags);
     }
 
     public void Zone(Ec2XmlWriter x, ZoneInfo z)

@@ -13,15 +13,40 @@ internal sealed class SharedXml(EmulatorOptions options, Catalog catalog)
     public void SecurityGroup(Ec2XmlWriter x, string groupId)
     {
         x.Element("groupId", groupId);
-        x.Element("groupName", groupId == DefaultWorld.SecurityGroupId ? "default" : groupId);
+        x.Element("groupName", groupId == catalog.DefaultSecurityGroupId ? "default" : groupId);
     }
 
-    public void PrivateAddresses(Ec2XmlWriter x, NetworkInterface n) => x.Items<string>("privateIpAddressesSet", [n.PrivateIpAddress], ip =>
+    public void PrivateAddresses(Ec2XmlWriter x, NetworkInterface n, ElasticAddress? address) =>
+        x.Items<string>("privateIpAddressesSet", [n.PrivateIpAddress], ip =>
+        {
+            x.Element("privateIpAddress", ip);
+            x.Element("privateDnsName", PrivateDnsName(ip));
+            x.Element("primary", true);
+            Association(x, address);
+        });
+
+    /// <summary>The Elastic IP association of an interface (<c>association</c> element), when it has one.</summary>
+    public void Association(Ec2XmlWriter x, ElasticAddress? address)
     {
-        x.Element("privateIpAddress", ip);
-        x.Element("privateDnsName", PrivateDnsName(ip));
-        x.Element("primary", true);
-    });
+        if (address is null)
+        {
+            return;
+        }
+
+        x.Struct("association", () =>
+        {
+            x.Element("publicIp", address.PublicIp);
+            x.Element("publicDnsName", PublicDnsName(address.PublicIp));
+            x.Element("ipOwnerId", OwnerId);
+            x.Element("allocationId", address.AllocationId);
+            x.Element("associationId", address.AssociationId);
+        });
+    }
+
+    public string PublicDnsName(string ip) =>
+        "ec2-" + ip.Replace('.', '-') + (options.Region == "us-east-1" ? ".compute-1.amazonaws.com" : $".{options.Region}.compute.amazonaws.com");
+
+    public InstanceTypeSpec? InstanceType(string name) => catalog.FindInstanceType(name);
 
     public string PrivateDnsName(string ip) =>
         "ip-" + ip.Replace('.', '-') + (options.Region == "us-east-1" ? ".ec2.internal" : $".{options.Region}.compute.internal");

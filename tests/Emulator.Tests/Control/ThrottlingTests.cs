@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using StatefulSpot.Emulator.Tests.Infrastructure;
+
+namespace StatefulSpot.Emulator.Tests.Control;
+
+/// <summary>
+/// Throttling with AWS's own bucket sizes. Buckets refill per simulated second, so at time scale 1000 (and without call
+/// latency) they are as good as frozen: a burst meets exactly the bucket's size, and a test refills them by lowering
+/// the time scale.
+/// </summary>
+public sealed class ThrottlingTests
+{
+    [Fact]
+    public async Task RunInstances_SixthCallInABurst_IsRequestLimitExceeded503()
+    {
+        await using var world = await StartAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await world.Ec2NoRetry.RunInstancesAsync(OnDemand(1));
+        }
+
+        var error = await Ec2Assert.FailsAsync("RequestLimitExceeded", () => world.Ec2NoRetry.RunInstancesAsync(OnDemand(1)), 503);
+
+        Assert.Equal("Request limit exceeded.", error.Message);
+        Assert.Equal(5, world.Emulator.Snapshot().Instances.Count);
+        Assert.Equal(1, world.Emulator.Snapshot().Throttling!.ThrottledCalls["RunInstances"]);
+    }
+
+    [Fact]
+    public async Task DescribeInstances_UnfilteredAndUnpaginated_Has50Tokens_WhileFilteredCallsUseTheLargerBucket()
+    {
+        await using var world = await StartAsync();
+        var unfiltered = new DescribeInstancesRequest();
+
+        for (var i = 0; i < 50; i++)
+        {
+            await world.Ec2NoRetry.DescribeInstancesAsync(unfiltered);
+        }
+
+        var throttled = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            try
+            {
+                await world.Ec2NoRetry.DescribeInstancesAsync(unfiltered);
+            }
+            catch (AmazonEC2Exception e) when (e.ErrorCode == "RequestLimitExceeded")
+            {
+                throttled++;
+            }
+        }
+
+        Assert.Equal(10, throttled);
+        await world.Ec2NoRetry.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("instance-state-name", ["running"])] });
+        await world.Ec2NoRetry.DescribeInstancesAsync(new DescribeInstancesRequest { MaxResults = 5 });
+    }
+
+    [Fact]
+    public async Task RunInstances_ResourceBucket_1000InstancesAtOnceThenThrottled()
+    {
+        var directory = Directory.CreateTempSubdirectory("emulator-world-");
+        try
+        {
+            var worldFile = Path.Combine(directory.FullName, "big.json");
+            await File.WriteAllTextAsync(worldFile, WorldFiles.BigSubnet);
+            await using var world = await StartAsync(o => o.WorldFile = worldFile);
+            var big = OnDemand(1000);
+            big.SubnetId = "subnet-0b16b16b16b16b160";
+
+            var launched = await world.Ec2NoRetry.RunInstancesAsync(big);
+            var single = OnDemand(1);
+            single.SubnetId = big.SubnetId;
+
+            Assert.Equal(1000, launched.Reservation.Instances.Count);
+            await Ec2Assert.FailsAsync("RequestLimitExceeded", () => world.Ec2NoRetry.RunInstancesAsync(single), 503);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SdkRetries_AfterThrottling_SucceedOnceTheBucketRefills()
+    {
+        await using var world = await StartAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await world.Ec2NoRetry.RunInstancesAsync(OnDemand(1));
+        }
+
+        var call = world.Ec2.RunInstancesAsync(OnDemand(1));
+        await Eventually.ReturnsAsync(() => Task.FromResult(Throttled(world)), n => n >= 1, "a throttled first attempt");
+        world.Emulator.SetTimeScale(0.001);
+
+        var response = await call;
+
+        Assert.Single(response.Reservation.Instances);
+        Assert.Equal(6, world.Emulator.Snapshot().Instances.Count);
+        Assert.InRange(Throttled(world), 1, 2);
+    }
+
+    [Fact]
+    public async Task ThrottlingDisabledOrRescaled_ByOptionsAndEndpoint()
+    {
+        await using var world = await StartAsync(o => o.Throttling.Enabled = false);
+        for (var i = 0; i < 8; i++)
+        {
+            await world.Ec2NoRetry.RunInstancesAsync(OnDemand(1));
+        }
+
+        using var response = await world.Http.PutAsJsonAsync("/_emulator/throttling", new { enabled = true, scale = 0.2 });
+        response.EnsureSuccessStatusCode();
+        Assert.Equal(0.2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("scale").GetDouble());
+        await world.Ec2NoRetry.RunInstancesAsync(OnDemand(1));
+        await Ec2Assert.FailsAsync("RequestLimitExceeded", () => world.Ec2NoRetry.RunInstancesAsync(OnDemand(1)), 503);
+        using var bad = await world.Http.PutAsJsonAsync("/_emulator/throttling", new { enabled = true, scale = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private static long Throttled(EmulatorHarness world) =>
+        world.Emulator.Snapshot().Throttling!.ThrottledCalls.GetValueOrDefault("RunInstances");
+
+    private static Task<EmulatorHarness> StartAsync(Action<EmulatorOptions>? configure = null) => EmulatorHarness.StartAsync(o =>
+    {
+        o.TimeScale = 1000;
+        o.ApiCallLatency = TimeSpan.Zero;
+        o.RunInstancesCallLatency = TimeSpan.Zero;
+        configure?.Invoke(o);
+    });
+
+    private static RunInstancesRequest OnDemand(int count) => new()
+    {
+        ImageId = DefaultWorld.ImageId,
+        InstanceType = InstanceType.M5Large,
+        MinCount = count,
+        MaxCount = count,
+        SubnetId = DefaultWorld.SubnetA,
+    };
+}
