@@ -26,6 +26,9 @@ public sealed class ManagedInstanceOptions
     /// <summary>Recent notice ids remembered for de-duplication. Default 32.</summary>
     public int RecentNoticeCapacity { get; set; } = 32;
 
+    /// <summary>How long a capacity pool that answered InsufficientInstanceCapacity or interrupted us is tried last. Default 3 minutes.</summary>
+    public TimeSpan CapacityPoolAvoidance { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Period of the reminder that wakes a grain with an unfinished operation. Default 1 minute (the Orleans minimum).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -36,6 +39,7 @@ public sealed class ManagedInstanceOptions
         Positive(PollInterval, nameof(PollInterval));
         Positive(RetryBaseDelay, nameof(RetryBaseDelay));
         Positive(StepTimeout, nameof(StepTimeout));
+        Positive(CapacityPoolAvoidance, nameof(CapacityPoolAvoidance));
         if (RetryMaxDelay < RetryBaseDelay)
         {
             problems.Add($"{Section}:{nameof(RetryMaxDelay)} must be at least {nameof(RetryBaseDelay)}.");

@@ -187,7 +187,7 @@ public sealed partial class ManagedInstanceGrain(
 
         // The pool that took the instance away is not the place to launch the replacement for a while.
         var avoided = State is { InstanceType: { } type, AvailabilityZone: { } zone, Market: { } market }
-            ? PlacementRules.Avoid(State.AvoidedPools, PlacementRules.Pool(type, zone, market), now)
+            ? PlacementRules.Avoid(State.AvoidedPools, PlacementRules.Pool(type, zone, market), now, _options.CapacityPoolAvoidance)
             : State.AvoidedPools;
         store.State = State with
         {
@@ -335,7 +335,7 @@ public sealed partial class ManagedInstanceGrain(
             StepResult result;
             try
             {
-                var context = new StepContext(Id, State, now, GrainFactory, store, cancellationToken);
+                var context = new StepContext(Id, State, now, GrainFactory, store, _options.CapacityPoolAvoidance, cancellationToken);
                 result = await _steps.ExecuteAsync(context);
             }
             catch (SagaStepFailedException failure)

@@ -11,6 +11,7 @@ public sealed record StepContext(
     DateTimeOffset Now,
     IGrainFactory Grains,
     IPersistentState<ManagedInstanceState> Store,
+    TimeSpan PoolAvoidance,
     CancellationToken CancellationToken)
 {
     public SagaCursor Operation => State.Operation!;
@@ -228,7 +229,7 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
             catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.InsufficientCapacity)
             {
                 noCapacity = exception;
-                avoided = PlacementRules.Avoid(avoided, candidate.Pool(zone), context.Now);
+                avoided = PlacementRules.Avoid(avoided, candidate.Pool(zone), context.Now, context.PoolAvoidance);
                 continue;
             }
 

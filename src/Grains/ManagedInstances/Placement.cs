@@ -13,7 +13,7 @@ public sealed record LaunchCandidate(string InstanceType, bool Spot)
 /// <summary>Where to launch next: preferred types, then the others, then on-demand when allowed; pure.</summary>
 public static class PlacementRules
 {
-    /// <summary>How long a pool that just failed or interrupted us is avoided (as Karpenter does).</summary>
+    /// <summary>How long a pool that just failed or interrupted us is avoided by default (as Karpenter does).</summary>
     public static readonly TimeSpan AvoidFor = TimeSpan.FromMinutes(3);
 
     public static string Pool(string instanceType, string availabilityZone, string market) => $"{instanceType}/{availabilityZone}/{market}";
@@ -45,8 +45,8 @@ public static class PlacementRules
     }
 
     /// <summary>The avoidance list with <paramref name="pool"/> added (or extended) and expired entries dropped.</summary>
-    public static IReadOnlyList<PoolAvoidance> Avoid(IReadOnlyList<PoolAvoidance> avoided, string pool, DateTimeOffset now) =>
-        [.. avoided.Where(a => a.Until > now && a.Pool != pool).Append(new PoolAvoidance(pool, now + AvoidFor))];
+    public static IReadOnlyList<PoolAvoidance> Avoid(IReadOnlyList<PoolAvoidance> avoided, string pool, DateTimeOffset now, TimeSpan? duration = null) =>
+        [.. avoided.Where(a => a.Until > now && a.Pool != pool).Append(new PoolAvoidance(pool, now + (duration ?? AvoidFor)))];
 }
 
 /// <summary>When an instance that fell back to on-demand goes back to Spot; pure.</summary>

@@ -22,6 +22,9 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
 {
     public const double TimeScale = 0.01;
 
+    /// <summary>How long a failed capacity pool is tried last in tests (3 minutes in production).</summary>
+    public static readonly TimeSpan CapacityPoolAvoidance = TimeSpan.FromSeconds(1);
+
     private InProcessTestCluster? _cluster;
 
     public AwsEmulator Emulator { get; private set; } = null!;
@@ -52,6 +55,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
                 o.PollInterval = TimeSpan.FromMilliseconds(50);
                 o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
                 o.StepTimeout = TimeSpan.FromSeconds(30);
+                o.CapacityPoolAvoidance = CapacityPoolAvoidance;
             });
             silo.Services.Configure<ReconcilerOptions>(o => o.PageSize = 5);
             silo.AddStatefulSpot(Emulator.EventQueueUrl);
