@@ -36,6 +36,26 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     }
 
     [Fact]
+    public async Task ElasticIp_FollowsTheManagedInstanceToEveryReplacement()
+    {
+        var allocation = await fixture.Ec2.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc });
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec() with
+        {
+            Network = new NetworkSpec { ElasticIpAllocationId = allocation.AllocationId },
+        });
+        Assert.Equal(active.InstanceId, await AssociatedInstanceAsync(allocation.AllocationId));
+
+        await fixture.Emulator.InterruptAsync(active.InstanceId!);
+        var recovered = await fixture.WaitForNextGenerationAsync(active);
+
+        Assert.Equal(ManagedInstanceStatus.Active, recovered.Status);
+        Assert.Equal(recovered.InstanceId, await AssociatedInstanceAsync(allocation.AllocationId));
+    }
+
+    private async Task<string?> AssociatedInstanceAsync(string allocationId) =>
+        (await fixture.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [allocationId] })).Addresses.Single().InstanceId;
+
+    [Fact]
     public async Task IllegalTransitions_AreRejectedWithATypedErrorAndChangeNothing()
     {
         var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
