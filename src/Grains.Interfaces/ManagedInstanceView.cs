@@ -43,6 +43,11 @@ public sealed record ManagedInstanceView
 
     /// <summary>Market of the current instance: spot or on-demand.</summary>
     [Id(13)] public string? Market { get; init; }
+
+    /// <summary>The image the next launch boots from: the spec's, or with persistRootDevice the latest root image.</summary>
+    [Id(14)] public string? ImageId { get; init; }
+
+    [Id(15)] public string? RootVolumeId { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("statefulspot.volume-view")]

@@ -10,14 +10,18 @@
 #   EMULATOR_DLL=/path/to/StatefulSpot.Emulator.dll   run this build, do not build
 #   CONFIGURATION=Debug        configuration to build and run (default Debug)
 #   TIME_SCALE=0.01            --Emulator:TimeScale
-#   VERBOSE=1                  print every aws command line
+#   POLL_TRIES=15              how often `poll` repeats a call before it gives up
+#   VERBOSE=1                  print every aws call with its duration and exit code (stderr)
 #
 # Output: one `ok - <name>` / `not ok - <name>: <reason>` / `skip - <name>: <reason>` line per check, then
 # `N passed, N failed`; the exit code is non-zero when anything failed. The emulator is always stopped on exit.
 #
 # Extending: call `run <aws args...>` (the result lands in LAST_RC / LAST_OUT / LAST_ERR), then
-# `check "<name>" <predicate> <args...>`, predicates being succeeds, fails_with, json_eq, json_true, poll or any
-# function that returns 0 on success and sets REASON otherwise.
+# `check "<name>" <predicate> <args...>`, predicates being succeeds, fails_with CODE, json_eq FILTER VALUE,
+# json_true FILTER, poll FILTER VALUE <aws args...>, or any command or function that returns 0 on success (and sets
+# REASON otherwise). Checks live in tracks (ec2_instances, ec2_paging, ec2_volumes, sqs_track) that run side by side,
+# each on resources it creates and tags itself; a new area of the emulator gets a new track function and a
+# `start_track` line at the bottom. Each aws call costs about a second of Python start-up, hence the tracks.
 
 set -uo pipefail
 
@@ -113,7 +117,7 @@ run() {
     local started=$EPOCHREALTIME
     "$AWS" --endpoint-url "$ENDPOINT" --output json "$@" >"$out" 2>"$err"
     LAST_RC=$?
-    [[ $VERBOSE == 1 ]] && echo "# $(bc <<<"$EPOCHREALTIME - $started" | cut -c1-5) s, exit $LAST_RC: aws $*" >&2
+    [[ $VERBOSE == 1 ]] && echo "# $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s, exit $LAST_RC: aws $*" >&2
     LAST_OUT=$(<"$out")
     LAST_ERR=$(<"$err")
     return 0
@@ -431,6 +435,9 @@ ec2_paging() {
     # shellcheck disable=SC2086
     check "describe-instances pages add up to every instance once" \
         test "$(printf '%s\n' $first_ids $rest_ids | sort | xargs)" == "$all_ids"
+
+    run ec2 terminate-instances --instance-ids "${ids[@]}" --dry-run
+    check "terminate-instances --dry-run -> DryRunOperation" fails_with DryRunOperation
 
     run ec2 terminate-instances --instance-ids "${ids[@]}"
     check "terminate-instances (six)" json_eq \

@@ -39,6 +39,24 @@ public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
     public Task<AssociateAddressResponse> AssociateAddressAsync(AssociateAddressRequest request, CancellationToken cancellationToken) =>
         ec2.AssociateAddressAsync(request, cancellationToken);
 
+    public Task<CreateSnapshotResponse> CreateSnapshotAsync(CreateSnapshotRequest request, CancellationToken cancellationToken) =>
+        ec2.CreateSnapshotAsync(request, cancellationToken);
+
+    public Task<DescribeSnapshotsResponse> DescribeSnapshotsAsync(DescribeSnapshotsRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeSnapshotsAsync(request, cancellationToken);
+
+    public Task<DeleteSnapshotResponse> DeleteSnapshotAsync(DeleteSnapshotRequest request, CancellationToken cancellationToken) =>
+        ec2.DeleteSnapshotAsync(request, cancellationToken);
+
+    public Task<RegisterImageResponse> RegisterImageAsync(RegisterImageRequest request, CancellationToken cancellationToken) =>
+        ec2.RegisterImageAsync(request, cancellationToken);
+
+    public Task<DescribeImagesResponse> DescribeImagesAsync(DescribeImagesRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeImagesAsync(request, cancellationToken);
+
+    public Task<DeregisterImageResponse> DeregisterImageAsync(DeregisterImageRequest request, CancellationToken cancellationToken) =>
+        ec2.DeregisterImageAsync(request, cancellationToken);
+
     public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) =>
         ec2.DescribeSubnetsAsync(request, cancellationToken);
 }

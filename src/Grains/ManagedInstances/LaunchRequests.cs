@@ -8,12 +8,13 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public static class LaunchRequests
 {
     public static RunInstancesRequest Build(string managedInstanceId, int generation, ManagedInstanceSpec spec,
-        LaunchCandidate candidate, string availabilityZone, string? networkInterfaceId, string clientToken)
+        LaunchCandidate candidate, string availabilityZone, string? networkInterfaceId, string clientToken, string? rootImageId = null)
     {
         var launch = spec.LaunchSpecification;
         var request = new RunInstancesRequest
         {
-            ImageId = launch.ImageId,
+            // With persistRootDevice, every replacement boots from the image of the previous root volume.
+            ImageId = rootImageId ?? launch.ImageId,
             InstanceType = InstanceType.FindValue(candidate.InstanceType),
             Placement = new Placement { AvailabilityZone = availabilityZone },
             KeyName = launch.KeyPair,
@@ -26,7 +27,12 @@ public static class LaunchRequests
                 new BlockDeviceMapping
                 {
                     DeviceName = launch.RootDeviceName,
-                    Ebs = new EbsBlockDevice { VolumeSize = launch.RootVolumeSizeGiB, VolumeType = VolumeType.Gp3, DeleteOnTermination = true },
+                    Ebs = new EbsBlockDevice
+                    {
+                        VolumeSize = launch.RootVolumeSizeGiB,
+                        VolumeType = VolumeType.Gp3,
+                        DeleteOnTermination = !spec.Persistence.PersistRootDevice,
+                    },
                 },
             ],
             TagSpecifications =

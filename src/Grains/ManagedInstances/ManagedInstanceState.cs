@@ -32,7 +32,20 @@ public sealed record ManagedInstanceState
 
     /// <summary>spot or on-demand.</summary>
     [Id(14)] public string? Market { get; init; }
+
+    /// <summary>The root volume of the current instance (kept across replacements with persistRootDevice).</summary>
+    [Id(15)] public string? RootVolumeId { get; init; }
+
+    /// <summary>Images registered from final root snapshots, oldest first; the last one is launched next.</summary>
+    [Id(16)] public IReadOnlyList<RootImage> RootImages { get; init; } = [];
+
+    /// <summary>A previous root volume, captured in an image, deleted once a replacement runs from that image.</summary>
+    [Id(17)] public string? StaleRootVolumeId { get; init; }
 }
+
+/// <summary>An AMI registered from a final root snapshot.</summary>
+[GenerateSerializer, Alias("statefulspot.root-image")]
+public sealed record RootImage([property: Id(0)] string ImageId, [property: Id(1)] string SnapshotId, [property: Id(2)] int Generation);
 
 /// <summary>A capacity pool (instance type, AZ, market) not to launch into before <see cref="Until"/>.</summary>
 [GenerateSerializer, Alias("statefulspot.pool-avoidance")]
@@ -74,6 +87,10 @@ public sealed record SagaCursor
     /// <summary>The replacement is launched before the old instance is gone.</summary>
     [Id(20)] public bool Prestaged { get; init; }
 
+    /// <summary>The final snapshot of the old root volume, and the image registered from it.</summary>
+    [Id(21)] public string? RootSnapshotId { get; init; }
+    [Id(22)] public string? RootImageId { get; init; }
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }
@@ -94,4 +111,10 @@ public enum SagaStep
     DeleteVolumes = 20,
     DeleteNetworkInterface = 21,
     ReleaseAddress = 22,
+    DeleteRootArtifacts = 23,
+    SnapshotRoot = 30,
+    WaitRootSnapshot = 31,
+    RegisterRootImage = 32,
+    WaitRootImage = 33,
+    CleanupRoot = 34,
 }

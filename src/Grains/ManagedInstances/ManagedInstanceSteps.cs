@@ -40,7 +40,7 @@ public sealed class SagaStepFailedException(string message) : Exception(message)
 /// The saga's steps. Each is idempotent and re-checks EC2 before acting, so re-running a step after a crash
 /// is always safe; create calls carry client tokens derived from (managed instance, generation, step).
 /// </summary>
-public sealed class ManagedInstanceSteps(IEc2Api ec2)
+public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
 {
     public Task<StepResult> ExecuteAsync(StepContext context) => context.Operation.Step switch
     {
@@ -56,6 +56,12 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
         SagaStep.DeleteVolumes => DeleteVolumesAsync(context),
         SagaStep.DeleteNetworkInterface => DeleteNetworkInterfaceAsync(context),
         SagaStep.ReleaseAddress => ReleaseAddressAsync(context),
+        SagaStep.SnapshotRoot => SnapshotRootAsync(context),
+        SagaStep.WaitRootSnapshot => WaitRootSnapshotAsync(context),
+        SagaStep.RegisterRootImage => RegisterRootImageAsync(context),
+        SagaStep.WaitRootImage => WaitRootImageAsync(context),
+        SagaStep.CleanupRoot => CleanupRootAsync(context),
+        SagaStep.DeleteRootArtifacts => DeleteRootArtifactsAsync(context),
         var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
     };
 
@@ -220,7 +226,8 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
         foreach (var candidate in PlacementRules.Candidates(context.Spec, zone, avoided, context.Now))
         {
             var token = context.ClientToken($"launch-{candidate.InstanceType}-{candidate.Market}");
-            var request = LaunchRequests.Build(context.ManagedInstanceId, context.State.Generation, context.Spec, candidate, zone, eniId, token);
+            var request = LaunchRequests.Build(context.ManagedInstanceId, context.State.Generation, context.Spec, candidate, zone, eniId, token,
+                context.State.RootImages.LastOrDefault()?.ImageId);
             RunInstancesResponse response;
             try
             {
@@ -270,7 +277,9 @@ public sealed class ManagedInstanceSteps(IEc2Api ec2)
             case "running":
                 return StepResult.Done(context.State with
                 {
-                    PrivateIp = instance!.PrivateIpAddress ?? context.State.PrivateIp,
+                    RootVolumeId = (instance!.BlockDeviceMappings ?? [])
+                        .FirstOrDefault(b => b.DeviceName == context.Spec.LaunchSpecification.RootDeviceName)?.Ebs?.VolumeId ?? context.State.RootVolumeId,
+                    PrivateIp = instance.PrivateIpAddress ?? context.State.PrivateIp,
                     AvailabilityZone = instance.Placement?.AvailabilityZone ?? context.State.AvailabilityZone,
                     Operation = context.Operation with { RunningAt = context.Now },
                 });

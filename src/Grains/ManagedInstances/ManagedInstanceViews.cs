@@ -21,6 +21,8 @@ public static class ManagedInstanceViews
         History = state.History,
         InstanceType = state.InstanceType,
         Market = state.Market,
+        ImageId = state.RootImages.LastOrDefault()?.ImageId ?? state.Spec?.LaunchSpecification.ImageId,
+        RootVolumeId = state.RootVolumeId,
     };
 
     public static OperationRecord Record(SagaCursor operation, int generation, DateTimeOffset now, string? error) => new()

@@ -13,8 +13,9 @@ public static class SagaPlan
 
     private static readonly SagaStep[] RecycleSteps =
     [
-        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
-        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.WaitRootSnapshot,
+        SagaStep.RegisterRootImage, SagaStep.WaitRootImage, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
+        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot,
     ];
 
     /// <summary>
@@ -27,18 +28,22 @@ public static class SagaPlan
         SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
     ];
 
-    private static readonly SagaStep[] PauseSteps = [SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased];
+    private static readonly SagaStep[] PauseSteps =
+    [
+        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.WaitRootSnapshot,
+        SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
+    ];
 
     private static readonly SagaStep[] ResumeSteps =
     [
         SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
-        SagaStep.AssociateElasticIp,
+        SagaStep.AssociateElasticIp, SagaStep.CleanupRoot,
     ];
 
     private static readonly SagaStep[] DeleteSteps =
     [
         SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.DeleteVolumes, SagaStep.DeleteNetworkInterface,
-        SagaStep.ReleaseAddress,
+        SagaStep.ReleaseAddress, SagaStep.DeleteRootArtifacts,
     ];
 
     private static readonly SagaStep[] RepairSteps = [SagaStep.AttachVolumes, SagaStep.WaitAttached];

@@ -106,10 +106,6 @@ public static partial class SpecValidator
             problems.Add("'persistence.blockDevicesMode' onLaunch is not available yet; use reattach.");
         }
 
-        if (persistence.PersistRootDevice)
-        {
-            problems.Add("'persistence.persistRootDevice' is not available yet; keep state on data volumes.");
-        }
     }
 
     private static void ValidateNetwork(NetworkSpec network, List<string> problems)

@@ -13,8 +13,9 @@ public sealed class SagaPlanTests
 
         Assert.Equal(
             [
-                SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
-                SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+                SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.WaitRootSnapshot,
+                SagaStep.RegisterRootImage, SagaStep.WaitRootImage, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
+                SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot,
             ],
             steps);
     }
