@@ -37,6 +37,10 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     public Task<ManagedInstanceView> DeleteAsync(string id, DeleteOptions? options = null, CancellationToken cancellationToken = default) =>
         Grain(id).DeleteAsync(options ?? new DeleteOptions(), cancellationToken);
 
+    /// <summary>Deletes one persisted data volume of a paused managed instance and drops its device from the spec.</summary>
+    public Task<ManagedInstanceView> DeleteVolumeAsync(string id, string deviceName, CancellationToken cancellationToken = default) =>
+        Grain(id).DeleteVolumeAsync(deviceName, cancellationToken);
+
     /// <summary>The managed instance, or null when no managed instance has this id.</summary>
     public async Task<ManagedInstanceView?> GetAsync(string id, CancellationToken cancellationToken = default)
     {

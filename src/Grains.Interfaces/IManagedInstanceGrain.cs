@@ -37,6 +37,13 @@ public interface IManagedInstanceGrain : IGrainWithStringKey
     [Alias("delete")]
     Task<ManagedInstanceView> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes one persisted data volume and removes its device from the spec. Allowed when Paused (the volume is
+    /// detached then); repeating it for a device already gone is rejected with the device named.
+    /// </summary>
+    [Alias("delete-volume")]
+    Task<ManagedInstanceView> DeleteVolumeAsync(string deviceName, CancellationToken cancellationToken = default);
+
     /// <summary>An EC2 signal about one of this managed instance's EC2 instances. Idempotent.</summary>
     [Alias("accept-notice")]
     Task AcceptNoticeAsync(Ec2Event notice, CancellationToken cancellationToken = default);

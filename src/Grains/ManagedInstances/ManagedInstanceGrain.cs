@@ -125,6 +125,30 @@ public sealed partial class ManagedInstanceGrain(
         return ManagedInstanceViews.From(Id, State);
     }
 
+    public async Task<ManagedInstanceView> DeleteVolumeAsync(string deviceName, CancellationToken cancellationToken = default)
+    {
+        var spec = Require("delete-volume");
+        var mappings = spec.LaunchSpecification.BlockDeviceMappings;
+        if (!mappings.Any(b => b.DeviceName == deviceName))
+        {
+            throw new InvalidRequestException($"Managed instance '{Id}' has no data volume at '{deviceName}'; its devices are "
+                + $"{string.Join(", ", mappings.Select(b => b.DeviceName).DefaultIfEmpty("none"))}.");
+        }
+
+        // The volume goes first: if it fails, the spec still names it and the call can be repeated.
+        await GrainFactory.GetGrain<IVolumeGrain>(ResourceKeys.For(Id, deviceName)).DeleteAsync(cancellationToken);
+        store.State = State with
+        {
+            Spec = spec with
+            {
+                LaunchSpecification = spec.LaunchSpecification with { BlockDeviceMappings = [.. mappings.Where(b => b.DeviceName != deviceName)] },
+            },
+            Volumes = [.. State.Volumes.Where(v => v.DeviceName != deviceName)],
+        };
+        await store.WriteStateAsync(cancellationToken);
+        return ManagedInstanceViews.From(Id, State);
+    }
+
     public Task AcceptNoticeAsync(Ec2Event notice, CancellationToken cancellationToken = default) =>
         RecoverAsync(notice, triggerOverride: null, cancellationToken);
 

@@ -8,7 +8,7 @@ public static class StatusRules
     public static bool Allows(ManagedInstanceStatus status, string operation) => operation switch
     {
         "pause" or "recycle" => status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error,
-        "resume" => status is ManagedInstanceStatus.Paused,
+        "resume" or "delete-volume" => status is ManagedInstanceStatus.Paused,
         "update" => status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
         "delete" => status is not (ManagedInstanceStatus.Deleting or ManagedInstanceStatus.Deleted),
         _ => false,

@@ -56,6 +56,34 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
         (await fixture.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [allocationId] })).Addresses.Single().InstanceId;
 
     [Fact]
+    public async Task DeleteOneVolume_WhilePaused_DeletesItAndTheResumedInstanceRunsWithout()
+    {
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false);
+        spec = spec with
+        {
+            LaunchSpecification = spec.LaunchSpecification with
+            {
+                BlockDeviceMappings = [.. spec.LaunchSpecification.BlockDeviceMappings, new BlockDeviceMappingSpec { DeviceName = "/dev/sdg", VolumeSizeGiB = 5 }],
+            },
+        };
+        var active = await fixture.CreateActiveAsync(spec);
+        var logs = active.Volumes.Single(v => v.DeviceName == "/dev/sdg").VolumeId!;
+
+        await Assert.ThrowsAsync<InvalidTransitionException>(() => fixture.Client.DeleteVolumeAsync(active.Id, "/dev/sdg"));
+        await fixture.Client.PauseAsync(active.Id);
+        await fixture.Client.WaitUntilAsync(active.Id, v => v.Status == ManagedInstanceStatus.Paused, StatefulSpotClusterFixture.Patience);
+        await Assert.ThrowsAsync<InvalidRequestException>(() => fixture.Client.DeleteVolumeAsync(active.Id, "/dev/sdz"));
+        var trimmed = await fixture.Client.DeleteVolumeAsync(active.Id, "/dev/sdg");
+
+        Assert.DoesNotContain(trimmed.Spec.LaunchSpecification.BlockDeviceMappings, b => b.DeviceName == "/dev/sdg");
+        Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("volume-id", [logs])] })).Volumes ?? []);
+        await fixture.Client.ResumeAsync(active.Id);
+        var resumed = await fixture.WaitForNextGenerationAsync(trimmed);
+        Assert.Equal(ManagedInstanceStatus.Active, resumed.Status);
+        Assert.Equal("/dev/sdf", Assert.Single(resumed.Volumes).DeviceName);
+    }
+
+    [Fact]
     public async Task IllegalTransitions_AreRejectedWithATypedErrorAndChangeNothing()
     {
         var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
