@@ -257,11 +257,13 @@ PORT=$(free_port)
 ENDPOINT=http://127.0.0.1:$PORT
 dotnet "$DLL" --urls "$ENDPOINT" --Emulator:TimeScale="$TIME_SCALE" >"$EMULATOR_LOG" 2>&1 &
 EMULATOR_PID=$!
-# should this script die without running its EXIT trap (SIGKILL), the watchdog still stops the emulator
+# should this script die without running its EXIT trap (SIGKILL), the watchdog still stops the emulator and tidies up
 (
     trap - EXIT
     while kill -0 $$ 2>/dev/null; do sleep 1; done
     kill "$EMULATOR_PID" 2>/dev/null
+    sleep 2
+    rm -rf "$WORK"
 ) >/dev/null 2>&1 &
 WATCHDOG_PID=$!
 ready=0

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using Amazon.EC2;
+using Amazon.Runtime;
+
+namespace StatefulSpot.Emulator.Bench;
+
+/// <summary>
+/// Seeds an in-process emulator with --resources EC2 resources, then measures DescribeInstances and DescribeVolumes
+/// throughput and latency with the real AWSSDK.EC2 client over HTTP (loopback). Client and emulator share the process,
+/// so the CPU figures and the working set are both sides together.
+/// </summary>
+public static class Program
+{
+    public const double TargetPerSecond = 2000;
+
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            return await RunAsync(args).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return 130;
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(BenchOptions.Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (options.Help)
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+
+        Console.WriteLine($"Emulator.Bench: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
+            + $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Configuration}");
+        if (Configuration != "Release")
+        {
+            Console.WriteLine("  warning: not a Release build; run with -c Release for real figures");
+        }
+
+        var (emulatorOptions, settings) = EmulatorSettings.Create(options);
+        Console.WriteLine("Emulator options: " + string.Join(", ", settings));
+        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        await using var emulator = await AwsEmulator.StartAsync(emulatorOptions, ct: cancel.Token).ConfigureAwait(false);
+        using var ec2 = Client(emulator.ServiceUrl, emulatorOptions.Region, options.Workers);
+
+        Console.WriteLine($"Seeding {options.Instances:N0} instances (RunInstances, {options.Batch} per call) and {options.Volumes:N0} volumes at {emulator.ServiceUrl}");
+        memory.StartPhase();
+        var world = await new Seeder(ec2, options, Console.Out).SeedAsync(cancel.Token).ConfigureAwait(false);
+        Console.WriteLine($"  peak working set while seeding: {Megabytes(memory.PhasePeak)}");
+        Console.WriteLine("World: " + Describe(emulator.Snapshot()));
+
+        var apis = new[] { Apis.DescribeInstances, Apis.DescribeVolumes }
+            .Where(api => options.Only is not { } only || api.EndsWith(only, StringComparison.OrdinalIgnoreCase))
+            .Where(api => api == Apis.DescribeInstances ? world.InstanceIds.Count > 0 : world.VolumeIds.Count > 0)
+            .ToList();
+        var runner = new LoadRunner(ec2, world, options, memory);
+        var results = new List<LoadResult>();
+        foreach (var api in apis)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{api}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.DurationSeconds:0.#} s measured, "
+                + $"mix {Mix(options)}{LoadAverage()}");
+            var result = await runner.RunAsync(api, cancel.Token).ConfigureAwait(false);
+            Print(result);
+            results.Add(result);
+        }
+
+        if (options.Baseline)
+        {
+            await using var canned = await CannedServer.StartAsync(emulator.ServiceUrl, world, options, cancel.Token).ConfigureAwait(false);
+            using var cannedClient = Client(canned.Url, emulatorOptions.Region, options.Workers);
+            var baseline = new LoadRunner(cannedClient, world, options, memory);
+            foreach (var api in apis)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"Baseline {api} (same mix, canned emulator responses: {options.Workers} workers, {options.DurationSeconds:0.#} s){LoadAverage()}");
+                Print(await baseline.RunAsync(api, cancel.Token).ConfigureAwait(false));
+            }
+
+            Console.WriteLine("  canned bodies: " + canned.Sizes);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Peak working set of the process (emulator + SDK client + seeded world): {Megabytes(memory.OverallPeak)}");
+        foreach (var result in results)
+        {
+            Console.WriteLine($"Target >= {TargetPerSecond:N0} req/s for {result.Api}: {result.All.PerSecond:N0} req/s, "
+                + (result.All.PerSecond >= TargetPerSecond ? "met" : "MISSED"));
+        }
+
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static AmazonEC2Client Client(Uri url, string region, int workers) =>
+        new(new BasicAWSCredentials("bench", "bench"), new AmazonEC2Config
+        {
+            ServiceURL = url.ToString(),
+            AuthenticationRegion = region,
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromSeconds(60),
+            MaxConnectionsPerServer = workers * 2,
+        });
+
+    /// <summary>The 1-minute load average (Linux), to tell a quiet machine from a busy one.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? "; load average " + File.ReadAllText("/proc/loadavg").Split(' ')[0] : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    private static string Configuration =>
+        typeof(Program).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false)
+            .OfType<DebuggableAttribute>().Any(d => d.IsJITOptimizerDisabled) ? "Debug" : "Release";
+
+    private static void Print(LoadResult r)
+    {
+        Console.WriteLine($"  {"kind",-10} {"requests",9} {"req/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"items/resp",10}");
+        foreach (var (kind, k) in r.Kinds)
+        {
+            Row(Name(kind), k);
+        }
+
+        Row("all", r.All);
+        Console.WriteLine($"  errors: {r.Errors}{(r.FirstError is null ? "" : " (first: " + r.FirstError + ")")}");
+        Console.WriteLine($"  process CPU {r.CpuCores:F2} of {Environment.ProcessorCount} cores; {r.AllocatedBytesPerRequest / 1024:N1} KiB allocated per request; "
+            + $"GCs gen0/1/2 {r.Collections.Gen0}/{r.Collections.Gen1}/{r.Collections.Gen2}; peak working set {Megabytes(r.PeakWorkingSet)}");
+        return;
+
+        static void Row(string name, KindResult k) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-10} {k.Requests,9:N0} {k.PerSecond,8:N0} {k.P50,8:F2} {k.P95,8:F2} {k.P99,8:F2} {k.Max,8:F1} {k.ItemsPerResponse,10:F1}"));
+    }
+
+    private static string Mix(BenchOptions options) => string.Join(" / ", options.Kinds.Select(k => k switch
+    {
+        RequestKind.ById => "by-id (1-5 ids)",
+        RequestKind.ByTag => "by-tag (tag:group)",
+        _ => $"paged (MaxResults {options.PageSize})",
+    }));
+
+    private static string Name(RequestKind kind) => kind switch
+    {
+        RequestKind.ById => "by-id",
+        RequestKind.ByTag => "by-tag",
+        _ => "paged",
+    };
+
+    private static string Describe(WorldSnapshot world)
+    {
+        var states = world.Instances.GroupBy(i => i.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count():N0} {g.Key}");
+        var volumes = world.Volumes.GroupBy(v => v.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count():N0} {g.Key}");
+        return $"{world.Instances.Count:N0} instances ({string.Join(", ", states)}), {world.Volumes.Count:N0} volumes ({string.Join(", ", volumes)}), "
+            + $"{world.NetworkInterfaces.Count:N0} network interfaces; {world.Instances.Count + world.Volumes.Count + world.NetworkInterfaces.Count:N0} resources";
+    }
+
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:N0} MiB");
+}
