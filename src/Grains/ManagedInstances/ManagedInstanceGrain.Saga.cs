@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Logging;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+/// <summary>Driving an operation: its cursor, the timer and reminder that pace it, and how a step completes, retries or fails.</summary>
+public sealed partial class ManagedInstanceGrain
+{
+    public Task WakeAsync(CancellationToken cancellationToken = default) =>
+        State.Operation is null ? Task.CompletedTask : EnsureDrivenAsync(cancellationToken);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (State.Operation is null)
+        {
+            await StopDrivingAsync();
+            return;
+        }
+
+        await EnsureDrivenAsync(CancellationToken.None);
+    }
+
+    /// <summary>Starts an operation: writes its cursor (superseding any running one, which goes to the history) and drives it.</summary>
+    private async Task StartAsync(OperationKind kind, OperationTrigger trigger, Func<SagaCursor, SagaCursor> shape, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var history = State.Operation is { } superseded
+            ? Append(State.History, ManagedInstanceViews.Record(superseded, State.Generation, now, $"superseded by {kind}"))
+            : State.History;
+        var cursor = shape(new SagaCursor
+        {
+            Kind = kind,
+            Trigger = trigger,
+            Step = SagaStep.Done,
+            StartedAt = now,
+            StepStartedAt = now,
+            Prestaged = kind == OperationKind.Recycle && SagaPlan.CanPrestage(State.Spec!),
+        });
+        cursor = cursor with { Step = SagaPlan.First(kind, cursor.Prestaged) };
+        store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };
+        await store.WriteStateAsync(cancellationToken);
+        LogOperationStarted(Id, kind, trigger, State.Generation);
+        await EnsureDrivenAsync(cancellationToken);
+    }
+
+    private async Task EnsureDrivenAsync(CancellationToken cancellationToken)
+    {
+        await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero,
+            Period = _options.PollInterval,
+            KeepAlive = true,
+        });
+    }
+
+    private async Task StopDrivingAsync()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await AdvanceAsync(cancellationToken);
+        if (State.Operation is null)
+        {
+            await StopDrivingAsync();
+        }
+    }
+
+    /// <summary>Runs steps until one has to wait for EC2, fails, or the operation is done.</summary>
+    private async Task AdvanceAsync(CancellationToken cancellationToken)
+    {
+        while (State.Operation is { } operation && !cancellationToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            if (operation.NextAttemptAt is { } next && next > now)
+            {
+                return;
+            }
+
+            StepResult result;
+            try
+            {
+                var context = new StepContext(Id, State, now, GrainFactory, store, _options.CapacityPoolAvoidance, cancellationToken);
+                result = await _steps.ExecuteAsync(context);
+            }
+            catch (SagaStepFailedException failure)
+            {
+                await FailAsync(operation, failure.Message, cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                await RetryAsync(operation, exception, cancellationToken);
+                return;
+            }
+
+            if (result.State is null)
+            {
+                if (now - operation.StepStartedAt > _options.StepTimeout)
+                {
+                    await FailAsync(operation, $"timed out after {_options.StepTimeout} waiting for {result.WaitingFor}", cancellationToken);
+                }
+
+                return;
+            }
+
+            await CompleteStepAsync(result.State, cancellationToken);
+            foreach (var listener in _listeners)
+            {
+                await listener.OnStepCompletedAsync(Id, operation.Kind, operation.Step, time.GetUtcNow() - operation.StepStartedAt, GrainContext);
+            }
+        }
+    }
+
+    private async Task CompleteStepAsync(ManagedInstanceState updated, CancellationToken cancellationToken)
+    {
+        var operation = updated.Operation!;
+        var now = time.GetUtcNow();
+        var nextStep = SagaPlan.Next(operation.Kind, operation.Step, operation.Prestaged);
+        LogStepCompleted(Id, operation.Kind, operation.Step, now - operation.StepStartedAt);
+        if (nextStep != SagaStep.Done)
+        {
+            store.State = updated with { Operation = operation.AdvanceTo(nextStep, now) };
+            await store.WriteStateAsync(cancellationToken);
+            return;
+        }
+
+        var record = ManagedInstanceViews.Record(operation, updated.Generation, now, error: null);
+        var instanceGone = operation.Kind is OperationKind.Pause
+            || operation is { Kind: OperationKind.Delete, DeleteOptions.ShouldTerminateInstance: true };
+        store.State = updated with
+        {
+            Status = StatusRules.Finished(operation.Kind),
+            Operation = null,
+            LastError = null,
+            History = Append(updated.History, record),
+            InstanceId = instanceGone ? null : updated.InstanceId,
+            InstanceType = instanceGone ? null : updated.InstanceType,
+            Market = instanceGone ? null : updated.Market,
+        };
+        await store.WriteStateAsync(cancellationToken);
+        LogOperationCompleted(Id, operation.Kind, updated.Generation, updated.InstanceId, record.Downtime);
+    }
+
+    private async Task RetryAsync(SagaCursor operation, Exception exception, CancellationToken cancellationToken)
+    {
+        var kind = Ec2Errors.Classify(exception);
+        var error = Ec2Errors.Describe(exception);
+        var attempts = operation.Attempts + 1;
+        if (!Ec2Errors.IsRetryable(kind) || attempts >= _options.MaxStepAttempts)
+        {
+            await FailAsync(operation, $"{error} (after {attempts} attempt(s))", cancellationToken);
+            return;
+        }
+
+        var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks << Math.Min(attempts - 1, 20)));
+        LogStepRetry(Id, operation.Step, attempts, delay, error);
+        store.State = State with
+        {
+            Operation = operation with { Attempts = attempts, NextAttemptAt = time.GetUtcNow() + delay, LastError = error },
+        };
+        await store.WriteStateAsync(cancellationToken);
+    }
+
+    private async Task FailAsync(SagaCursor operation, string error, CancellationToken cancellationToken)
+    {
+        var message = $"{operation.Kind} failed at step {operation.Step}: {error}";
+        LogOperationFailed(Id, operation.Kind, operation.Step, error);
+        store.State = State with
+        {
+            Status = ManagedInstanceStatus.Error,
+            Operation = null,
+            LastError = message,
+            History = Append(State.History, ManagedInstanceViews.Record(operation, State.Generation, time.GetUtcNow(), message)),
+        };
+        await store.WriteStateAsync(cancellationToken);
+    }
+
+    private IReadOnlyList<OperationRecord> Append(IReadOnlyList<OperationRecord> history, OperationRecord record) =>
+        [.. history.Append(record).TakeLast(_options.HistoryLength)];
+}
