@@ -360,8 +360,9 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             return StepResult.Done(context.State);
         }
 
+        // Only volumes that exist can be waiting for release (an operation that failed early may have created none).
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
+        foreach (var volume in context.State.Volumes.Where(v => v.VolumeId is not null))
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
             if (current.State != "available")

@@ -68,5 +68,16 @@ public sealed class CapacityFallbackTests(StatefulSpotClusterFixture fixture) : 
         Assert.Contains("Launch", failed.LastError);
         Assert.Contains("InsufficientInstanceCapacity", failed.LastError);
         Assert.Empty(await fixture.LiveInstancesAsync(created.Id));
+
+        // A managed instance in Error can still be deleted, and takes the volume it had created with it.
+        await fixture.Client.DeleteAsync(created.Id, new DeleteOptions { ShouldDeleteVolumes = true, ShouldDeleteNetworkInterfaces = true });
+        var deleted = await fixture.Client.WaitUntilAsync(created.Id, v => v.Status is ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error,
+            StatefulSpotClusterFixture.Patience);
+        Assert.True(deleted.Status == ManagedInstanceStatus.Deleted, $"delete ended in {deleted.Status}: {deleted.LastError}");
+        var volumeId = failed.Volumes.Single().VolumeId!;
+        Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new Amazon.EC2.Model.DescribeVolumesRequest
+        {
+            Filters = [new Amazon.EC2.Model.Filter("volume-id", [volumeId])],
+        })).Volumes ?? []);
     }
 }
