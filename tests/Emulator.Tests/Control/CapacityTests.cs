@@ -9,9 +9,6 @@ namespace StatefulSpot.Emulator.Tests.Control;
 
 public sealed class CapacityTests
 {
-    private const string Warning = "EC2 Spot Instance Interruption Warning";
-    private const string Rebalance = "EC2 Instance Rebalance Recommendation";
-
     [Fact]
     public async Task RunInstances_BeyondPoolCapacity_ReturnsInsufficientInstanceCapacity500_OtherPoolsStillWork()
     {
@@ -55,10 +52,10 @@ public sealed class CapacityTests
 
         Assert.Equal(newer.InstanceId, Assert.Single(change.Interruptions).InstanceId);
         Assert.Equal(1, change.InUse);
-        await events.WaitForAsync(Warning, newer.InstanceId);
+        await events.WaitForAsync(DetailTypes.Warning, newer.InstanceId);
         await world.WaitForInstanceStateAsync(newer.InstanceId, InstanceStateName.Terminated);
         Assert.Equal(InstanceStateName.Running, (await world.DescribeInstanceAsync(older.InstanceId)).State.Name);
-        Assert.Empty(events.Events(Warning, older.InstanceId));
+        Assert.Empty(events.Events(DetailTypes.Warning, older.InstanceId));
     }
 
     [Fact]
@@ -78,14 +75,14 @@ public sealed class CapacityTests
         Assert.All(change.Rebalances, r => Assert.Equal(r.NoticeTime + TimeSpan.FromSeconds(30 * EmulatorHarness.FastTimeScale), r.InterruptionWarningTime));
         foreach (var instance in new[] { first, second })
         {
-            var rebalance = await events.WaitForAsync(Rebalance, instance.InstanceId);
-            var warning = await events.WaitForAsync(Warning, instance.InstanceId);
+            var rebalance = await events.WaitForAsync(DetailTypes.Rebalance, instance.InstanceId);
+            var warning = await events.WaitForAsync(DetailTypes.Warning, instance.InstanceId);
             Assert.True(warning.GetProperty("time").GetDateTimeOffset() >= rebalance.GetProperty("time").GetDateTimeOffset());
             await world.WaitForInstanceStateAsync(instance.InstanceId, InstanceStateName.Terminated);
         }
 
-        Assert.Empty(events.Events(Warning, onDemand.InstanceId));
-        Assert.Empty(events.Events(Warning, otherZone.InstanceId));
+        Assert.Empty(events.Events(DetailTypes.Warning, onDemand.InstanceId));
+        Assert.Empty(events.Events(DetailTypes.Warning, otherZone.InstanceId));
         await Ec2Assert.FailsAsync("InsufficientInstanceCapacity", () => world.Ec2NoRetry.RunInstancesAsync(SpotRequest(DefaultWorld.SubnetA)), 500);
     }
 

@@ -9,9 +9,6 @@ namespace StatefulSpot.Emulator.Tests.Control;
 
 public sealed class SpotInterruptionTests
 {
-    private const string Warning = "EC2 Spot Instance Interruption Warning";
-    private const string StateChange = "EC2 Instance State-change Notification";
-
     [Fact]
     public async Task Interrupt_PutsTheEventBridgeWarningOnTheQueue_ThenTerminatesAndReleasesDataVolumeAndInterface()
     {
@@ -26,7 +23,7 @@ public sealed class SpotInterruptionTests
 
         var notice = await world.Emulator.InterruptAsync(instance.InstanceId);
 
-        var warning = Assert.Single(await events.DrainAsync(), b => b.Contains(Warning, StringComparison.Ordinal));
+        var warning = Assert.Single(await events.DrainAsync(), b => b.Contains(DetailTypes.Warning, StringComparison.Ordinal));
         AssertExactWarning(warning, instance.InstanceId, notice);
         Assert.Equal(notice.NoticeTime + TimeSpan.FromSeconds(120 * EmulatorHarness.FastTimeScale), notice.TerminationTime);
         Assert.Equal(InstanceStateName.Running, (await world.DescribeInstanceAsync(instance.InstanceId)).State.Name);
@@ -43,8 +40,8 @@ public sealed class SpotInterruptionTests
         Assert.Null(released.Attachment);
         Assert.Equal("10.0.1.42", released.PrivateIpAddress);
 
-        await events.WaitForAsync(StateChange, instance.InstanceId, "shutting-down");
-        await events.WaitForAsync(StateChange, instance.InstanceId, "terminated");
+        await events.WaitForAsync(DetailTypes.StateChange, instance.InstanceId, "shutting-down");
+        await events.WaitForAsync(DetailTypes.StateChange, instance.InstanceId, "terminated");
         var replacement = await world.LaunchAsync(configure: r => r.NetworkInterfaces =
             [new InstanceNetworkInterfaceSpecification { NetworkInterfaceId = eni.NetworkInterfaceId, DeviceIndex = 0 }]);
         Assert.Equal("10.0.1.42", replacement.PrivateIpAddress);
@@ -58,10 +55,10 @@ public sealed class SpotInterruptionTests
         var instance = await world.LaunchRunningAsync();
         await world.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instance.InstanceId] });
 
-        var terminated = await events.WaitForAsync(StateChange, instance.InstanceId, "terminated");
+        var terminated = await events.WaitForAsync(DetailTypes.StateChange, instance.InstanceId, "terminated");
 
         Assert.Equal(["pending", "running", "shutting-down", "terminated"],
-            events.Events(StateChange, instance.InstanceId).Select(e => e.GetProperty("detail").GetProperty("state").GetString()));
+            events.Events(DetailTypes.StateChange, instance.InstanceId).Select(e => e.GetProperty("detail").GetProperty("state").GetString()));
         Assert.Equal("aws.ec2", terminated.GetProperty("source").GetString());
         Assert.Equal($"arn:aws:ec2:us-east-1:123456789012:instance/{instance.InstanceId}", terminated.GetProperty("resources")[0].GetString());
     }
@@ -77,7 +74,7 @@ public sealed class SpotInterruptionTests
         await world.WaitForInstanceStateAsync(instance.InstanceId, InstanceStateName.Terminated);
 
         var body = Assert.Single(await events.DrainAsync());
-        Assert.Contains(Warning, body, StringComparison.Ordinal);
+        Assert.Contains(DetailTypes.Warning, body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -135,7 +132,7 @@ public sealed class SpotInterruptionTests
         Assert.Equal("0", root.GetProperty("version").GetString());
         Assert.Equal(notice.EventId, root.GetProperty("id").GetString());
         Assert.True(Guid.TryParse(notice.EventId, out _));
-        Assert.Equal(Warning, root.GetProperty("detail-type").GetString());
+        Assert.Equal(DetailTypes.Warning, root.GetProperty("detail-type").GetString());
         Assert.Equal("aws.ec2", root.GetProperty("source").GetString());
         Assert.Equal("123456789012", root.GetProperty("account").GetString());
         var time = root.GetProperty("time").GetString()!;

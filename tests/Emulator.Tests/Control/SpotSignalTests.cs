@@ -9,9 +9,6 @@ namespace StatefulSpot.Emulator.Tests.Control;
 
 public sealed class SpotSignalTests
 {
-    private const string Warning = "EC2 Spot Instance Interruption Warning";
-    private const string Rebalance = "EC2 Instance Rebalance Recommendation";
-
     [Fact]
     public async Task RecommendRebalance_PutsTheExactEventOnTheQueue_AndLeavesTheInstanceRunning()
     {
@@ -21,7 +18,7 @@ public sealed class SpotSignalTests
 
         var notice = await world.Emulator.RecommendRebalanceAsync(instance.InstanceId);
 
-        var body = Assert.Single(await events.DrainAsync(), b => b.Contains(Rebalance, StringComparison.Ordinal));
+        var body = Assert.Single(await events.DrainAsync(), b => b.Contains(DetailTypes.Rebalance, StringComparison.Ordinal));
         var root = JsonDocument.Parse(body).RootElement;
         Assert.Equal(
             ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"],
@@ -36,7 +33,7 @@ public sealed class SpotSignalTests
         Assert.NotNull(world.Emulator.Snapshot().Instances.Single().RebalanceRecommendationTime);
         await Task.Delay(TimeSpan.FromSeconds(200 * EmulatorHarness.FastTimeScale));
         Assert.Equal(InstanceStateName.Running, (await world.DescribeInstanceAsync(instance.InstanceId)).State.Name);
-        Assert.Empty(events.Events(Warning, instance.InstanceId));
+        Assert.Empty(events.Events(DetailTypes.Warning, instance.InstanceId));
     }
 
     [Fact]
@@ -52,8 +49,8 @@ public sealed class SpotSignalTests
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         var noticeTime = json.GetProperty("noticeTime").GetDateTimeOffset();
         Assert.Equal(noticeTime + TimeSpan.FromSeconds(60 * EmulatorHarness.FastTimeScale), json.GetProperty("interruptionWarningTime").GetDateTimeOffset());
-        var warning = await events.WaitForAsync(Warning, instance.InstanceId);
-        Assert.Single(events.Events(Rebalance, instance.InstanceId));
+        var warning = await events.WaitForAsync(DetailTypes.Warning, instance.InstanceId);
+        Assert.Single(events.Events(DetailTypes.Rebalance, instance.InstanceId));
         Assert.Equal("terminate", warning.GetProperty("detail").GetProperty("instance-action").GetString());
         var terminated = await world.WaitForInstanceStateAsync(instance.InstanceId, InstanceStateName.Terminated);
         Assert.Equal("Server.SpotInstanceTermination", terminated.StateReason.Code);

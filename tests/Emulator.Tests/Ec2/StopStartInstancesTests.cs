@@ -6,8 +6,6 @@ namespace StatefulSpot.Emulator.Tests.Ec2;
 
 public sealed class StopStartInstancesTests
 {
-    private const string StateChange = "EC2 Instance State-change Notification";
-
     [Fact]
     public async Task StopThenStart_OnDemand_GoesStoppingStoppedPendingRunning_KeepingVolumesInterfaceAndAddress()
     {
@@ -33,7 +31,7 @@ public sealed class StopStartInstancesTests
 
         foreach (var state in new[] { "stopping", "stopped", "pending", "running" })
         {
-            await events.WaitForAsync(StateChange, instance.InstanceId, state);
+            await events.WaitForAsync(DetailTypes.StateChange, instance.InstanceId, state);
         }
     }
 
