@@ -17,6 +17,13 @@ public interface IVolumeGrain : IGrainWithStringKey
     [Alias("attach")]
     Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes an existing volume this device's volume from now on (a volume EC2 created through a launch
+    /// block-device mapping); the volume it replaces is not touched.
+    /// </summary>
+    [Alias("adopt")]
+    Task<VolumeView> AdoptAsync(string volumeId, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the volume's current state from EC2.</summary>
     [Alias("refresh")]
     Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default);
@@ -39,4 +46,6 @@ public sealed record VolumeRequest
     /// <summary>EC2 ClientToken: the same token never creates twice.</summary>
     [Id(3)] public required string ClientToken { get; init; }
     [Id(4)] public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    [Id(5)] public int? Iops { get; init; }
+    [Id(6)] public int? Throughput { get; init; }
 }

@@ -84,6 +84,12 @@ public sealed record BlockDeviceMappingSpec
 
     /// <summary>EBS volume type; defaults to gp3.</summary>
     [Id(2)] public string VolumeType { get; init; } = "gp3";
+
+    /// <summary>Provisioned IOPS: required for io1 and io2, optional for gp3 (default 3000), not allowed otherwise.</summary>
+    [Id(3)] public int? Iops { get; init; }
+
+    /// <summary>Throughput in MiB/s, gp3 only (default 125).</summary>
+    [Id(4)] public int? Throughput { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("statefulspot.persistence-spec")]

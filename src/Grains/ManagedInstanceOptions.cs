@@ -32,6 +32,12 @@ public sealed class ManagedInstanceOptions
     /// <summary>Period of the reminder that wakes a grain with an unfinished operation. Default 1 minute (the Orleans minimum).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The shortest <c>snapshots.interval</c> a spec may ask for. Default 1 minute; lower it only for tests and game days:
+    /// EBS snapshots of a busy volume take longer than that.
+    /// </summary>
+    public TimeSpan MinimumSnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Problems with the values, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -40,6 +46,7 @@ public sealed class ManagedInstanceOptions
         Positive(RetryBaseDelay, nameof(RetryBaseDelay));
         Positive(StepTimeout, nameof(StepTimeout));
         Positive(CapacityPoolAvoidance, nameof(CapacityPoolAvoidance));
+        Positive(MinimumSnapshotInterval, nameof(MinimumSnapshotInterval));
         if (RetryMaxDelay < RetryBaseDelay)
         {
             problems.Add($"{Section}:{nameof(RetryMaxDelay)} must be at least {nameof(RetryBaseDelay)}.");

@@ -8,7 +8,8 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public static class LaunchRequests
 {
     public static RunInstancesRequest Build(string managedInstanceId, int generation, ManagedInstanceSpec spec,
-        LaunchCandidate candidate, string availabilityZone, string? networkInterfaceId, string clientToken, string? rootImageId = null)
+        LaunchCandidate candidate, string availabilityZone, string? networkInterfaceId, string clientToken, string? rootImageId = null,
+        string? subnetId = null, IReadOnlyDictionary<string, string?>? onLaunchSnapshots = null)
     {
         var launch = spec.LaunchSpecification;
         var request = new RunInstancesRequest
@@ -42,6 +43,28 @@ public static class LaunchRequests
             ],
         };
 
+        if (onLaunchSnapshots is not null)
+        {
+            // onLaunch: each data volume is created with the instance, from its final snapshot when there is one, and
+            // outlives it so that the next final snapshot can be taken.
+            foreach (var volume in launch.BlockDeviceMappings)
+            {
+                request.BlockDeviceMappings.Add(new BlockDeviceMapping
+                {
+                    DeviceName = volume.DeviceName,
+                    Ebs = new EbsBlockDevice
+                    {
+                        SnapshotId = onLaunchSnapshots.GetValueOrDefault(volume.DeviceName),
+                        VolumeSize = volume.VolumeSizeGiB,
+                        VolumeType = VolumeType.FindValue(volume.VolumeType),
+                        Iops = volume.Iops,
+                        Throughput = volume.Throughput,
+                        DeleteOnTermination = false,
+                    },
+                });
+            }
+        }
+
         if (networkInterfaceId is not null)
         {
             // The persistent ENI at device index 0: same ENI, same private IP; subnet and groups come with it.
@@ -49,7 +72,7 @@ public static class LaunchRequests
         }
         else
         {
-            request.SubnetId = spec.SubnetIds[0];
+            request.SubnetId = subnetId ?? spec.SubnetIds[0];
             if (launch.SecurityGroupIds.Count > 0)
             {
                 request.SecurityGroupIds = [.. launch.SecurityGroupIds];

@@ -28,4 +28,10 @@ public sealed partial class ManagedInstanceGrain
 
     [LoggerMessage(8, LogLevel.Warning, "{ManagedInstanceId}: reconciliation found instance {InstanceId} drifted: {Drift}")]
     private partial void LogDrift(string managedInstanceId, string instanceId, string drift);
+
+    [LoggerMessage(9, LogLevel.Debug, "{ManagedInstanceId}: continuous snapshot pass of {Devices}")]
+    private partial void LogSnapshotPass(string managedInstanceId, string devices);
+
+    [LoggerMessage(10, LogLevel.Warning, "{ManagedInstanceId}: continuous snapshot pass failed, next one in {Interval}: {Error}")]
+    private partial void LogSnapshotPassFailed(string managedInstanceId, TimeSpan interval, string error);
 }

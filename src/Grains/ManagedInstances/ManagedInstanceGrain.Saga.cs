@@ -12,6 +12,13 @@ public sealed partial class ManagedInstanceGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == SnapshotReminderName)
+        {
+            // Activation already started the snapshot timer; this keeps it matched to the spec.
+            await EnsureSnapshottingAsync();
+            return;
+        }
+
         if (State.Operation is null)
         {
             await StopDrivingAsync();
@@ -147,6 +154,7 @@ public sealed partial class ManagedInstanceGrain
             Market = instanceGone ? null : updated.Market,
         };
         await store.WriteStateAsync(cancellationToken);
+        await EnsureSnapshottingAsync();
         LogOperationCompleted(Id, operation.Kind, updated.Generation, updated.InstanceId, record.Downtime);
     }
 

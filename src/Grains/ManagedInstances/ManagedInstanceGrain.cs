@@ -34,6 +34,8 @@ public sealed partial class ManagedInstanceGrain(
         {
             await EnsureDrivenAsync(cancellationToken);
         }
+
+        await EnsureSnapshottingAsync();
     }
 
     public async Task<ManagedInstanceView> CreateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default)
@@ -45,9 +47,9 @@ public sealed partial class ManagedInstanceGrain(
                 : throw new InvalidSpecException([$"Managed instance '{Id}' already exists with a different spec; choose another id."]);
         }
 
-        var zone = await ValidateAsync(spec, cancellationToken);
+        var subnets = await ValidateAsync(spec, cancellationToken);
         await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).RegisterAsync(Id, cancellationToken);
-        store.State = new ManagedInstanceState { Spec = spec, Generation = 1, AvailabilityZone = zone };
+        store.State = new ManagedInstanceState { Spec = spec, Generation = 1, AvailabilityZone = subnets[0].AvailabilityZone, Subnets = subnets };
         await StartAsync(OperationKind.Create, OperationTrigger.User, cursor => cursor, cancellationToken);
         return ManagedInstanceViews.From(Id, State);
     }
@@ -66,15 +68,18 @@ public sealed partial class ManagedInstanceGrain(
             throw new InvalidSpecException(problems);
         }
 
-        var zone = await ValidateAsync(spec, cancellationToken);
-        if (zone != State.AvailabilityZone && (State.NetworkInterfaceId is not null || State.Volumes.Count > 0))
+        var subnets = await ValidateAsync(spec, cancellationToken);
+        var zone = subnets[0].AvailabilityZone;
+        var volumesMove = SnapshotRules.BuildsVolumesOnLaunch(spec) ? 0 : State.Volumes.Count;
+        if (zone != State.AvailabilityZone && (State.NetworkInterfaceId is not null || volumesMove > 0))
         {
             throw new InvalidSpecException([$"'subnetIds' would move the instance from {State.AvailabilityZone} to {zone}, "
                 + "but its network interface and volumes live in that AZ; keep a subnet of it first."]);
         }
 
-        store.State = State with { Spec = spec };
+        store.State = State with { Spec = spec, Subnets = subnets };
         await store.WriteStateAsync(cancellationToken);
+        await EnsureSnapshottingAsync();
         LogUpdated(Id);
         return ManagedInstanceViews.From(Id, State);
     }
@@ -156,22 +161,22 @@ public sealed partial class ManagedInstanceGrain(
             ? State.Spec
             : throw new InvalidTransitionException(Id, State.Status, operation);
 
-    /// <summary>Validates a spec, statically and against EC2; returns the AZ it lives in.</summary>
-    private async Task<string> ValidateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    /// <summary>Validates a spec, statically and against EC2; returns its subnets with their AZs.</summary>
+    private async Task<IReadOnlyList<SubnetZone>> ValidateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
     {
-        var problems = SpecValidator.Validate(spec);
+        var problems = SpecValidator.Validate(spec, _options.MinimumSnapshotInterval);
         if (problems.Count > 0)
         {
             throw new InvalidSpecException(problems);
         }
 
-        var zone = await _steps.ResolveZoneAsync(spec, cancellationToken);
+        var subnets = await _steps.ResolveZoneAsync(spec, cancellationToken);
         if (spec.Network.PrivateIpPool is { } poolName)
         {
             await CheckPoolAsync(spec, poolName, cancellationToken);
         }
 
-        return zone;
+        return subnets;
     }
 
     /// <summary>The pool must exist, serve the first subnet, and have an address for this managed instance.</summary>

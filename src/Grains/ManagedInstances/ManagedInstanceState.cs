@@ -41,7 +41,27 @@ public sealed record ManagedInstanceState
 
     /// <summary>A previous root volume, captured in an image, deleted once a replacement runs from that image.</summary>
     [Id(17)] public string? StaleRootVolumeId { get; init; }
+
+    /// <summary>The AZ of each subnet of the spec, in the spec's order, as EC2 reported it at validation.</summary>
+    [Id(18)] public IReadOnlyList<SubnetZone> Subnets { get; init; } = [];
+
+    /// <summary>When the last continuous snapshot pass ran.</summary>
+    [Id(19)] public DateTimeOffset? LastSnapshotAt { get; init; }
+
+    /// <summary>The newest final snapshot of each data device: what the next onLaunch volumes are built from.</summary>
+    [Id(20)] public IReadOnlyList<DeviceSnapshot> LatestSnapshots { get; init; } = [];
+
+    /// <summary>Data volumes captured in a final snapshot and replaced by new ones; deleted once the replacement runs.</summary>
+    [Id(21)] public IReadOnlyList<string> StaleVolumeIds { get; init; } = [];
 }
+
+/// <summary>A subnet and its availability zone.</summary>
+[GenerateSerializer, Alias("statefulspot.subnet-zone")]
+public sealed record SubnetZone([property: Id(0)] string SubnetId, [property: Id(1)] string AvailabilityZone);
+
+/// <summary>A snapshot of the volume at one device.</summary>
+[GenerateSerializer, Alias("statefulspot.device-snapshot")]
+public sealed record DeviceSnapshot([property: Id(0)] string DeviceName, [property: Id(1)] string SnapshotId, [property: Id(2)] string VolumeId);
 
 /// <summary>An AMI registered from a final root snapshot.</summary>
 [GenerateSerializer, Alias("statefulspot.root-image")]
@@ -91,6 +111,9 @@ public sealed record SagaCursor
     [Id(21)] public string? RootSnapshotId { get; init; }
     [Id(22)] public string? RootImageId { get; init; }
 
+    /// <summary>Final snapshots of the data volumes taken by this operation (onLaunch).</summary>
+    [Id(23)] public IReadOnlyList<DeviceSnapshot> VolumeSnapshots { get; init; } = [];
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }
@@ -117,4 +140,7 @@ public enum SagaStep
     RegisterRootImage = 32,
     WaitRootImage = 33,
     CleanupRoot = 34,
+    SnapshotVolumes = 40,
+    WaitVolumeSnapshots = 41,
+    CleanupVolumes = 42,
 }

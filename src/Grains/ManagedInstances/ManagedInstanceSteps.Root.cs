@@ -28,12 +28,7 @@ public sealed partial class ManagedInstanceSteps
 
         // CreateSnapshot has no client token: a tag stands in for one, and is looked for before creating.
         var token = context.ClientToken("root-snapshot");
-        var existing = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
-        {
-            OwnerIds = ["self"],
-            Filters = [new Filter($"tag:{TokenTag}", [token])],
-        }, context.CancellationToken);
-        var snapshotId = existing.Snapshots?.FirstOrDefault()?.SnapshotId;
+        var snapshotId = await FindSnapshotByTokenAsync(token, context.CancellationToken);
         if (snapshotId is null)
         {
             var created = await ec2.CreateSnapshotAsync(new CreateSnapshotRequest
@@ -172,6 +167,11 @@ public sealed partial class ManagedInstanceSteps
             {
                 await IgnoreNotFoundAsync(() => ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = image.SnapshotId }, context.CancellationToken));
             }
+        }
+
+        if (options.ShouldDeleteSnapshots)
+        {
+            await DeleteDeviceSnapshotsAsync(context.ManagedInstanceId, context.CancellationToken);
         }
 
         if (options is { ShouldDeleteVolumes: true, ShouldTerminateInstance: true } && context.State.RootVolumeId is { } root

@@ -62,11 +62,14 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         SagaStep.WaitRootImage => WaitRootImageAsync(context),
         SagaStep.CleanupRoot => CleanupRootAsync(context),
         SagaStep.DeleteRootArtifacts => DeleteRootArtifactsAsync(context),
+        SagaStep.SnapshotVolumes => SnapshotVolumesAsync(context),
+        SagaStep.WaitVolumeSnapshots => WaitVolumeSnapshotsAsync(context),
+        SagaStep.CleanupVolumes => CleanupVolumesAsync(context),
         var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
     };
 
-    /// <summary>The availability zone of the spec's subnets; rejects unknown subnets and unsupported AZ spreads.</summary>
-    public async Task<string> ResolveZoneAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    /// <summary>The spec's subnets with their AZs, the first one's AZ first; rejects unknown subnets and unsupported AZ spreads.</summary>
+    public async Task<IReadOnlyList<SubnetZone>> ResolveZoneAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
     {
         DescribeSubnetsResponse response;
         try
@@ -89,9 +92,11 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             throw new InvalidSpecException([$"A persistent private IP (persistence.persistPrivateIp, network.privateIp or network.privateIpPool) pins the instance to one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
         }
 
-        if (zones.Count > 1 && spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.BlockDeviceMappings.Count > 0)
+        if (zones.Count > 1 && spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.BlockDeviceMappings.Count > 0
+            && !SnapshotRules.BuildsVolumesOnLaunch(spec))
         {
-            throw new InvalidSpecException([$"Reattached data volumes stay in one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
+            throw new InvalidSpecException([$"Reattached data volumes stay in one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; "
+                + "keep subnets of one AZ, or use persistence.blockDevicesMode onLaunch to rebuild the volumes from snapshots in any of them."]);
         }
 
         var first = (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]);
@@ -100,7 +105,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             await CheckPrivateIpAsync(first, privateIp, cancellationToken);
         }
 
-        return first.AvailabilityZone;
+        return [.. spec.SubnetIds.Select(id => new SubnetZone(id, response.Subnets!.First(s => s.SubnetId == id).AvailabilityZone))];
     }
 
     /// <summary>A fixed private IP must lie in the first subnet, outside its reserved addresses, and be free.</summary>
@@ -192,6 +197,12 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
 
     private static async Task<StepResult> EnsureVolumesAsync(StepContext context)
     {
+        if (SnapshotRules.BuildsVolumesOnLaunch(context.Spec))
+        {
+            // onLaunch: the launch block-device mapping creates the volumes (from the final snapshots, if any).
+            return StepResult.Done(context.State);
+        }
+
         var volumes = new List<VolumeView>();
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
@@ -200,6 +211,8 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
                 AvailabilityZone = context.State.AvailabilityZone!,
                 SizeGiB = volume.VolumeSizeGiB,
                 VolumeType = volume.VolumeType,
+                Iops = volume.Iops,
+                Throughput = volume.Throughput,
                 ClientToken = context.ClientToken("vol" + volume.DeviceName.Replace('/', '-')),
                 Tags = ResourceTags(context, volume.DeviceName),
             }, context.CancellationToken));
@@ -220,14 +233,18 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             }
         }
 
-        var zone = context.State.AvailabilityZone!;
         var avoided = context.State.AvoidedPools;
         Exception? noCapacity = null;
+        var dataSnapshots = SnapshotRules.BuildsVolumesOnLaunch(context.Spec)
+            ? context.Spec.LaunchSpecification.BlockDeviceMappings.ToDictionary(b => b.DeviceName,
+                b => context.State.LatestSnapshots.FirstOrDefault(s => s.DeviceName == b.DeviceName)?.SnapshotId, StringComparer.Ordinal)
+            : null;
+        foreach (var (subnetId, zone) in LaunchZones(context))
         foreach (var candidate in PlacementRules.Candidates(context.Spec, zone, avoided, context.Now))
         {
-            var token = context.ClientToken($"launch-{candidate.InstanceType}-{candidate.Market}");
+            var token = context.ClientToken($"launch-{candidate.InstanceType}-{candidate.Market}-{zone}");
             var request = LaunchRequests.Build(context.ManagedInstanceId, context.State.Generation, context.Spec, candidate, zone, eniId, token,
-                context.State.RootImages.LastOrDefault()?.ImageId);
+                context.State.RootImages.LastOrDefault()?.ImageId, subnetId, dataSnapshots);
             RunInstancesResponse response;
             try
             {
@@ -275,8 +292,20 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             case null or "pending":
                 return StepResult.Wait($"instance {instanceId} to be running (it is {state ?? "not yet visible"})");
             case "running":
+                var volumes = context.State.Volumes;
+                if (SnapshotRules.BuildsVolumesOnLaunch(context.Spec))
+                {
+                    if (await AdoptLaunchedVolumesAsync(context, instance!) is not { } launched)
+                    {
+                        return StepResult.Wait($"instance {instanceId} to report its data volumes");
+                    }
+
+                    volumes = launched;
+                }
+
                 return StepResult.Done(context.State with
                 {
+                    Volumes = volumes,
                     RootVolumeId = (instance!.BlockDeviceMappings ?? [])
                         .FirstOrDefault(b => b.DeviceName == context.Spec.LaunchSpecification.RootDeviceName)?.Ebs?.VolumeId ?? context.State.RootVolumeId,
                     PrivateIp = instance.PrivateIpAddress ?? context.State.PrivateIp,
@@ -426,6 +455,39 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
 
         await context.NetworkInterface().DeleteAsync(context.CancellationToken);
         return StepResult.Done(context.State with { NetworkInterfaceId = null });
+    }
+
+    /// <summary>
+    /// Where a launch may go, as (subnet, AZ): the current AZ first; the spec's other AZs only when nothing pins the
+    /// instance to its AZ (a persistent ENI or reattached volumes do).
+    /// </summary>
+    private static IEnumerable<(string SubnetId, string Zone)> LaunchZones(StepContext context)
+    {
+        var spec = context.Spec;
+        var zone = context.State.AvailabilityZone!;
+        var subnets = context.State.Subnets;
+        if (subnets.Count == 0)
+        {
+            // State written before subnets were recorded: the first subnet, in the AZ it always had.
+            yield return (spec.SubnetIds[0], zone);
+            yield break;
+        }
+
+        if (subnets.FirstOrDefault(s => s.AvailabilityZone == zone) is { } current)
+        {
+            yield return (current.SubnetId, zone);
+        }
+        var pinned = NetworkRules.NeedsPersistentInterface(spec)
+            || (spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.BlockDeviceMappings.Count > 0 && !SnapshotRules.BuildsVolumesOnLaunch(spec));
+        if (pinned)
+        {
+            yield break;
+        }
+
+        foreach (var other in subnets.Where(s => s.AvailabilityZone != zone).DistinctBy(s => s.AvailabilityZone))
+        {
+            yield return (other.SubnetId, other.AvailabilityZone);
+        }
     }
 
     private async Task<Instance?> DescribeInstanceAsync(string instanceId, CancellationToken cancellationToken)

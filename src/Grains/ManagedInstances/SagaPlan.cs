@@ -13,9 +13,10 @@ public static class SagaPlan
 
     private static readonly SagaStep[] RecycleSteps =
     [
-        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.WaitRootSnapshot,
-        SagaStep.RegisterRootImage, SagaStep.WaitRootImage, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
-        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot,
+        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
+        SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
+        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
+        SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
     ];
 
     /// <summary>
@@ -30,14 +31,15 @@ public static class SagaPlan
 
     private static readonly SagaStep[] PauseSteps =
     [
-        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.WaitRootSnapshot,
-        SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
+        SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
+        SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
+        SagaStep.CleanupVolumes,
     ];
 
     private static readonly SagaStep[] ResumeSteps =
     [
         SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
-        SagaStep.AssociateElasticIp, SagaStep.CleanupRoot,
+        SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
     ];
 
     private static readonly SagaStep[] DeleteSteps =
@@ -76,7 +78,7 @@ public static class SagaPlan
 
     /// <summary>Whether a recycle of this spec may launch the replacement before the old instance is gone.</summary>
     public static bool CanPrestage(ManagedInstanceSpec spec) =>
-        !NetworkRules.NeedsPersistentInterface(spec) && !spec.Persistence.PersistRootDevice;
+        !NetworkRules.NeedsPersistentInterface(spec) && !spec.Persistence.PersistRootDevice && !SnapshotRules.BuildsVolumesOnLaunch(spec);
 
     /// <summary>A step's EC2 client token: the same (managed instance, generation, step) never creates twice.</summary>
     public static string ClientToken(string managedInstanceId, int generation, string step) =>

@@ -7,7 +7,7 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public static partial class SpecValidator
 {
     /// <summary>Every problem found, each a sentence that says what to fix. Empty when the spec is valid.</summary>
-    public static IReadOnlyList<string> Validate(ManagedInstanceSpec? spec)
+    public static IReadOnlyList<string> Validate(ManagedInstanceSpec? spec, TimeSpan? minimumSnapshotInterval = null)
     {
         if (spec is null)
         {
@@ -60,9 +60,10 @@ public static partial class SpecValidator
         ValidatePersistence(spec.Persistence, problems);
         ValidateNetwork(spec.Network, problems);
         ValidateStrategy(spec.Strategy, problems);
-        if (spec.Snapshots.Interval < TimeSpan.FromMinutes(1))
+        var shortest = minimumSnapshotInterval ?? TimeSpan.FromMinutes(1);
+        if (spec.Snapshots.Interval < shortest)
         {
-            problems.Add($"'snapshots.interval' is {spec.Snapshots.Interval}; it must be at least 1 minute.");
+            problems.Add($"'snapshots.interval' is {spec.Snapshots.Interval}; it must be at least {shortest}.");
         }
 
         if (spec.Snapshots.Retention is < 1 or > 100)
@@ -101,11 +102,6 @@ public static partial class SpecValidator
         {
             problems.Add($"'persistence.blockDevicesMode' has the unknown value {(int)persistence.BlockDevicesMode}; use reattach or onLaunch.");
         }
-        else if (persistence.BlockDevicesMode == BlockDevicesMode.OnLaunch)
-        {
-            problems.Add("'persistence.blockDevicesMode' onLaunch is not available yet; use reattach.");
-        }
-
     }
 
     private static void ValidateNetwork(NetworkSpec network, List<string> problems)
@@ -187,6 +183,38 @@ public static partial class SpecValidator
             {
                 problems.Add($"Data volume '{volume.DeviceName}' has volume type '{volume.VolumeType}'; use gp3, gp2, io1, io2, st1, sc1 or standard.");
             }
+            else
+            {
+                ValidatePerformance(volume, problems);
+            }
+        }
+    }
+
+    private static void ValidatePerformance(BlockDeviceMappingSpec volume, List<string> problems)
+    {
+        switch (volume.VolumeType)
+        {
+            case "io1" or "io2" when volume.Iops is null:
+                problems.Add($"Data volume '{volume.DeviceName}' is {volume.VolumeType}, which needs 'iops' (100 … 256000).");
+                break;
+            case "io1" or "io2" when volume.Iops is < 100 or > 256000:
+                problems.Add($"Data volume '{volume.DeviceName}' has iops {volume.Iops}; {volume.VolumeType} takes 100 … 256000.");
+                break;
+            case "gp3" when volume.Iops is < 3000 or > 80000:
+                problems.Add($"Data volume '{volume.DeviceName}' has iops {volume.Iops}; gp3 takes 3000 … 80000.");
+                break;
+            case not ("io1" or "io2" or "gp3") when volume.Iops is not null:
+                problems.Add($"Data volume '{volume.DeviceName}' sets 'iops', which {volume.VolumeType} does not take; remove it or use gp3, io1 or io2.");
+                break;
+        }
+
+        if (volume.Throughput is not null && volume.VolumeType != "gp3")
+        {
+            problems.Add($"Data volume '{volume.DeviceName}' sets 'throughput', which only gp3 takes.");
+        }
+        else if (volume.Throughput is < 125 or > 2000)
+        {
+            problems.Add($"Data volume '{volume.DeviceName}' has throughput {volume.Throughput} MiB/s; gp3 takes 125 … 2000.");
         }
     }
 

@@ -33,6 +33,8 @@ public sealed class VolumeGrain(
             AvailabilityZone = request.AvailabilityZone,
             Size = request.SizeGiB,
             VolumeType = VolumeType.FindValue(request.VolumeType),
+            Iops = request.Iops,
+            Throughput = request.Throughput,
             ClientToken = request.ClientToken,
             TagSpecifications = [new TagSpecification
             {
@@ -65,6 +67,24 @@ public sealed class VolumeGrain(
             AttachedInstanceId = response.Attachment?.InstanceId ?? instanceId,
             AttachmentState = response.Attachment?.State?.Value ?? "attaching",
         };
+    }
+
+    public async Task<VolumeView> AdoptAsync(string volumeId, CancellationToken cancellationToken = default)
+    {
+        if (store.State.VolumeId != volumeId)
+        {
+            store.State = new VolumeState { VolumeId = volumeId };
+            await store.WriteStateAsync(cancellationToken);
+        }
+
+        var view = await RefreshAsync(cancellationToken);
+        if (store.State.AvailabilityZone is null)
+        {
+            store.State = store.State with { AvailabilityZone = view.AvailabilityZone };
+            await store.WriteStateAsync(cancellationToken);
+        }
+
+        return view;
     }
 
     public async Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default)

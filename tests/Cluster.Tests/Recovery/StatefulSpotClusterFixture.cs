@@ -56,6 +56,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
                 o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
                 o.StepTimeout = TimeSpan.FromSeconds(30);
                 o.CapacityPoolAvoidance = CapacityPoolAvoidance;
+                o.MinimumSnapshotInterval = TimeSpan.FromSeconds(1);
             });
             silo.Services.Configure<ReconcilerOptions>(o => o.PageSize = 5);
             silo.AddStatefulSpot(Emulator.EventQueueUrl);

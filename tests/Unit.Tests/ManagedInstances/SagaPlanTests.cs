@@ -13,9 +13,10 @@ public sealed class SagaPlanTests
 
         Assert.Equal(
             [
-                SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.WaitRootSnapshot,
-                SagaStep.RegisterRootImage, SagaStep.WaitRootImage, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning,
-                SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot,
+                SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
+                SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
+                SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
+                SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
             ],
             steps);
     }
@@ -36,6 +37,12 @@ public sealed class SagaPlanTests
         Assert.True(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: false)));
         Assert.False(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: true)));
         Assert.False(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: false) with { Network = new NetworkSpec { PrivateIp = "10.0.1.9" } }));
+
+        // onLaunch volumes are rebuilt from a final snapshot, which needs the old instance gone first.
+        Assert.False(SagaPlan.CanPrestage(Specs.Database(persistPrivateIp: false) with
+        {
+            Persistence = new PersistenceSpec { BlockDevicesMode = BlockDevicesMode.OnLaunch },
+        }));
     }
 
     [Fact]
@@ -109,5 +116,46 @@ public sealed class SagaPlanTests
         Assert.Equal("subnet-0aaaaaaaaaaaaaaa1", request.SubnetId);
         Assert.Null(request.NetworkInterfaces);
         Assert.Null(request.InstanceMarketOptions);
+    }
+
+    [Fact]
+    public void LaunchRequest_OnLaunch_BuildsEachDataVolumeFromItsSnapshotAndKeepsItAfterTermination()
+    {
+        var spec = Specs.Database(persistPrivateIp: false) with
+        {
+            Persistence = new PersistenceSpec { BlockDevicesMode = BlockDevicesMode.OnLaunch },
+            LaunchSpecification = Specs.Database().LaunchSpecification with
+            {
+                BlockDeviceMappings =
+                [
+                    new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 100 },
+                    new BlockDeviceMappingSpec { DeviceName = "/dev/sdg", VolumeSizeGiB = 20, VolumeType = "io2", Iops = 4000 },
+                ],
+            },
+        };
+        var snapshots = new Dictionary<string, string?> { ["/dev/sdf"] = "snap-0123456789abcdef0", ["/dev/sdg"] = null };
+
+        var request = LaunchRequests.Build("smi-0123abcd", 2, spec, new LaunchCandidate("m5.large", Spot: true), "us-east-1b", null, "token",
+            subnetId: "subnet-0bbbbbbbbbbbbbbb2", onLaunchSnapshots: snapshots);
+
+        Assert.Equal("subnet-0bbbbbbbbbbbbbbb2", request.SubnetId);
+        Assert.Equal("us-east-1b", request.Placement.AvailabilityZone);
+        var sdf = request.BlockDeviceMappings.Single(b => b.DeviceName == "/dev/sdf").Ebs;
+        Assert.Equal("snap-0123456789abcdef0", sdf.SnapshotId);
+        Assert.Equal(100, sdf.VolumeSize);
+        Assert.False(sdf.DeleteOnTermination);
+        var sdg = request.BlockDeviceMappings.Single(b => b.DeviceName == "/dev/sdg").Ebs;
+        Assert.Null(sdg.SnapshotId);
+        Assert.Equal(VolumeType.Io2, sdg.VolumeType);
+        Assert.Equal(4000, sdg.Iops);
+        Assert.False(sdg.DeleteOnTermination);
+    }
+
+    [Fact]
+    public void LaunchRequest_Reattach_LeavesDataVolumesOutOfTheLaunch()
+    {
+        var request = LaunchRequests.Build("smi-0123abcd", 1, Specs.Database(), new LaunchCandidate("m5.large", Spot: true), "us-east-1a", null, "token");
+
+        Assert.Equal("/dev/xvda", Assert.Single(request.BlockDeviceMappings).DeviceName);
     }
 }

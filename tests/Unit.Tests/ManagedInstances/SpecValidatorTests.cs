@@ -105,4 +105,50 @@ public sealed class SpecValidatorTests
         Assert.Contains(problems, p => p.Contains("lists 'm5.large' twice", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("'large', which is not an instance type", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("io2", null, null, "needs 'iops'")]
+    [InlineData("io1", 50, null, "takes 100 … 256000")]
+    [InlineData("gp3", 1000, null, "gp3 takes 3000 … 80000")]
+    [InlineData("st1", 3000, null, "sets 'iops', which st1 does not take")]
+    [InlineData("io2", 3000, 250, "only gp3 takes")]
+    [InlineData("gp3", null, 5000, "gp3 takes 125 … 2000")]
+    public void Validate_VolumePerformance_NamesTheDeviceAndTheFix(string type, int? iops, int? throughput, string expected)
+    {
+        var spec = Specs.Database() with
+        {
+            LaunchSpecification = Specs.Database().LaunchSpecification with
+            {
+                BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 100, VolumeType = type, Iops = iops, Throughput = throughput }],
+            },
+        };
+
+        var problem = Assert.Single(SpecValidator.Validate(spec));
+        Assert.Contains("'/dev/sdf'", problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_OnLaunchWithProvisionedIops_IsAccepted()
+    {
+        var spec = Specs.Database() with
+        {
+            Persistence = new PersistenceSpec { BlockDevicesMode = BlockDevicesMode.OnLaunch },
+            LaunchSpecification = Specs.Database().LaunchSpecification with
+            {
+                BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 100, VolumeType = "io2", Iops = 8000 }],
+            },
+        };
+
+        Assert.Empty(SpecValidator.Validate(spec));
+    }
+
+    [Fact]
+    public void Validate_SnapshotInterval_ShorterThanTheConfiguredMinimum_IsRejected()
+    {
+        var spec = Specs.Database() with { Snapshots = new SnapshotSpec { Interval = TimeSpan.FromSeconds(30) } };
+
+        Assert.Contains(SpecValidator.Validate(spec), p => p.Contains("'snapshots.interval'", StringComparison.Ordinal));
+        Assert.Empty(SpecValidator.Validate(spec, minimumSnapshotInterval: TimeSpan.FromSeconds(10)));
+    }
 }

@@ -1,0 +1,71 @@
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances;
+
+/// <summary>
+/// Continuous snapshots: while Active, the root (persistRootDevice) and onLaunch data volumes are snapshotted every
+/// <see cref="SnapshotSpec.Interval"/>, keeping <see cref="SnapshotSpec.Retention"/> per device. A grain timer paces
+/// the passes; a reminder brings the grain back after its silo went away.
+/// </summary>
+public sealed partial class ManagedInstanceGrain
+{
+    private const string SnapshotReminderName = "snapshots";
+    private IGrainTimer? _snapshotTimer;
+    private TimeSpan _snapshotTimerPeriod;
+
+    /// <summary>Starts, re-paces or stops the snapshot timer and reminder to match the spec and status.</summary>
+    private async Task EnsureSnapshottingAsync()
+    {
+        var interval = State.Spec is { } spec && SnapshotRules.ContinuousDevices(spec).Count > 0
+            && State.Status is not (ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error)
+            ? spec.Snapshots.Interval
+            : (TimeSpan?)null;
+        if (interval is not { } every)
+        {
+            _snapshotTimer?.Dispose();
+            _snapshotTimer = null;
+            if (await this.GetReminder(SnapshotReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        // A few ticks per interval, so a pass is never a whole interval late; ticks that are not due do nothing.
+        var period = every / 4;
+        if (_snapshotTimer is null || _snapshotTimerPeriod != period)
+        {
+            _snapshotTimer?.Dispose();
+            _snapshotTimerPeriod = period;
+            _snapshotTimer = this.RegisterGrainTimer(SnapshotTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
+        }
+
+        var wake = every > _options.ReminderPeriod ? every : _options.ReminderPeriod;
+        await this.RegisterOrUpdateReminder(SnapshotReminderName, wake, wake);
+    }
+
+    private async Task SnapshotTickAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!SnapshotRules.IsDue(State, now))
+        {
+            return;
+        }
+
+        // The pass is recorded first: a crash part-way waits for the next interval rather than snapshotting again at once.
+        store.State = State with { LastSnapshotAt = now };
+        await store.WriteStateAsync(cancellationToken);
+        var spec = State.Spec!;
+        LogSnapshotPass(Id, string.Join(", ", SnapshotRules.ContinuousDevices(spec)));
+        try
+        {
+            await _steps.SnapshotContinuouslyAsync(Id, State, now, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogSnapshotPassFailed(Id, spec.Snapshots.Interval, Ec2Errors.Describe(exception));
+        }
+    }
+}
