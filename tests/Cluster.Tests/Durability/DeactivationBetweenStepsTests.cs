@@ -75,4 +75,41 @@ public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fix
             VolumeIds = [active.Volumes.Single().VolumeId!],
         })).Volumes.Single().Attachments).InstanceId);
     }
+
+    [Fact]
+    public async Task OnLaunchRecovery_ResumedAfterEveryStep_LeavesOneInstanceAndOnlyItsNewVolumes()
+    {
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with
+        {
+            SubnetIds = [Emulator.DefaultWorld.SubnetA, Emulator.DefaultWorld.SubnetB],
+            Persistence = new PersistenceSpec { BlockDevicesMode = BlockDevicesMode.OnLaunch, PersistRootDevice = true },
+        };
+        var active = await fixture.CreateActiveAsync(spec);
+
+        await fixture.Emulator.InterruptAsync(active.InstanceId!);
+        var recovered = await fixture.WaitForNextGenerationAsync(active);
+
+        Assert.True(recovered.Status == ManagedInstanceStatus.Active, $"recovery ended in {recovered.Status}: {recovered.LastError}");
+        var live = Assert.Single(await fixture.LiveInstancesAsync(active.Id));
+        Assert.Equal(recovered.InstanceId, live.InstanceId);
+
+        // Exactly the new data volume and the new root remain; the new data volume came from the final snapshot of the old one.
+        var volumes = (await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+        {
+            Filters = [new Filter("tag:statefulspot:managed-instance", [active.Id])],
+        })).Volumes;
+        Assert.Equal(new[] { recovered.RootVolumeId!, recovered.Volumes.Single().VolumeId! }.Order(), volumes.Select(v => v.VolumeId).Order());
+        Assert.All(volumes, v => Assert.Equal(live.InstanceId, Assert.Single(v.Attachments).InstanceId));
+        var data = volumes.Single(v => v.VolumeId == recovered.Volumes.Single().VolumeId);
+        var snapshot = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [data.SnapshotId] })).Snapshots.Single();
+        Assert.Equal(active.Volumes.Single().VolumeId, snapshot.VolumeId);
+
+        // One final snapshot per device, however often the steps that take them were re-run.
+        var finals = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
+        {
+            OwnerIds = ["self"],
+            Filters = [new Filter("tag:statefulspot:managed-instance", [active.Id])],
+        })).Snapshots.Where(s => s.Description.Contains("final", StringComparison.Ordinal) || s.Description.Contains("root, generation", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, finals.Count);
+    }
 }
