@@ -24,6 +24,13 @@ public interface IVolumeGrain : IGrainWithStringKey
     [Alias("adopt")]
     Task<VolumeView> AdoptAsync(string volumeId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes a new volume from <paramref name="snapshotId"/> in the request's AZ this device's volume (idempotent
+    /// through the request's client token); the volume it replaces is not touched. A volume already in that AZ stays.
+    /// </summary>
+    [Alias("relocate")]
+    Task<VolumeView> RelocateAsync(VolumeRequest request, string snapshotId, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the volume's current state from EC2.</summary>
     [Alias("refresh")]
     Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default);

@@ -17,7 +17,7 @@ public sealed partial class ManagedInstanceGrain
     /// <summary>Starts, re-paces or stops the snapshot timer and reminder to match the spec and status.</summary>
     private async Task EnsureSnapshottingAsync()
     {
-        var interval = State.Spec is { } spec && SnapshotRules.ContinuousDevices(spec).Count > 0
+        var interval = State.Spec is { } spec && SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(State)).Count > 0
             && State.Status is not (ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error)
             ? spec.Snapshots.Interval
             : (TimeSpan?)null;
@@ -58,7 +58,7 @@ public sealed partial class ManagedInstanceGrain
         store.State = State with { LastSnapshotAt = now };
         await store.WriteStateAsync(cancellationToken);
         var spec = State.Spec!;
-        LogSnapshotPass(Id, string.Join(", ", SnapshotRules.ContinuousDevices(spec)));
+        LogSnapshotPass(Id, string.Join(", ", SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(State))));
         try
         {
             await _steps.SnapshotContinuouslyAsync(Id, State, now, cancellationToken);

@@ -70,11 +70,10 @@ public sealed partial class ManagedInstanceGrain(
 
         var subnets = await ValidateAsync(spec, cancellationToken);
         var zone = subnets[0].AvailabilityZone;
-        var volumesMove = SnapshotRules.BuildsVolumesOnLaunch(spec) ? 0 : State.Volumes.Count;
-        if (zone != State.AvailabilityZone && (State.NetworkInterfaceId is not null || volumesMove > 0))
+        if (zone != State.AvailabilityZone && State.NetworkInterfaceId is not null)
         {
             throw new InvalidSpecException([$"'subnetIds' would move the instance from {State.AvailabilityZone} to {zone}, "
-                + "but its network interface and volumes live in that AZ; keep a subnet of it first."]);
+                + "but its network interface (and so its private IP) lives in a subnet of that AZ; keep that subnet first."]);
         }
 
         store.State = State with { Spec = spec, Subnets = subnets };

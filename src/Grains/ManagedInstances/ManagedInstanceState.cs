@@ -143,4 +143,5 @@ public enum SagaStep
     SnapshotVolumes = 40,
     WaitVolumeSnapshots = 41,
     CleanupVolumes = 42,
+    RelocateVolumes = 43,
 }

@@ -75,6 +75,67 @@ public sealed partial class ManagedInstanceSteps
         });
     }
 
+    /// <summary>
+    /// Reattach across an AZ change: a reattached volume left in another AZ than the new instance gets a final snapshot
+    /// and is rebuilt from it in the instance's AZ; the old volume is deleted at cleanup.
+    /// </summary>
+    private async Task<StepResult> RelocateVolumesAsync(StepContext context)
+    {
+        var zone = context.State.AvailabilityZone!;
+        var moving = context.State.Volumes.Where(v => v.VolumeId is not null && v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
+        if (!SnapshotRules.ReattachesVolumes(context.Spec) || moving.Count == 0)
+        {
+            return StepResult.Done(context.State);
+        }
+
+        var taken = context.Operation.VolumeSnapshots.ToList();
+        foreach (var volume in moving.Where(v => taken.All(s => s.VolumeId != v.VolumeId)))
+        {
+            var token = context.ClientToken("move" + volume.DeviceName.Replace('/', '-'));
+            var snapshotId = await FindSnapshotByTokenAsync(token, context.CancellationToken)
+                ?? await CreateSnapshotAsync(context.ManagedInstanceId, context.State.Generation, volume.VolumeId!, volume.DeviceName, token,
+                    $"StatefulSpot {context.ManagedInstanceId} {volume.DeviceName}, final before moving to {zone}", context.CancellationToken);
+            taken.Add(new DeviceSnapshot(volume.DeviceName, snapshotId, volume.VolumeId!));
+            context.Store.State = context.State with { Operation = context.Operation with { VolumeSnapshots = [.. taken] } };
+            await context.Store.WriteStateAsync(context.CancellationToken);
+        }
+
+        var finals = taken.Where(s => moving.Any(v => v.VolumeId == s.VolumeId)).ToList();
+        var snapshots = (await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [.. finals.Select(s => s.SnapshotId)] },
+            context.CancellationToken)).Snapshots ?? [];
+        foreach (var final in finals)
+        {
+            var snapshot = snapshots.FirstOrDefault(s => s.SnapshotId == final.SnapshotId);
+            if (snapshot?.State?.Value == "error")
+            {
+                throw new SagaStepFailedException($"the snapshot {final.SnapshotId} that moves {final.DeviceName} to {zone} failed: {snapshot.StateMessage}");
+            }
+
+            if (snapshot?.State?.Value != "completed")
+            {
+                return StepResult.Wait($"snapshot {final.SnapshotId} of {final.DeviceName} to complete before it moves to {zone} (it is {snapshot?.State?.Value} {snapshot?.Progress})");
+            }
+        }
+
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.State.Volumes)
+        {
+            var final = finals.FirstOrDefault(f => f.VolumeId == volume.VolumeId);
+            var mapping = context.Spec.LaunchSpecification.BlockDeviceMappings.FirstOrDefault(b => b.DeviceName == volume.DeviceName);
+            volumes.Add(final is null || mapping is null
+                ? volume
+                : await context.Volume(volume.DeviceName).RelocateAsync(
+                    VolumeRequestFor(context, mapping, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-') + "-" + zone)),
+                    final.SnapshotId, context.CancellationToken));
+        }
+
+        return StepResult.Done(context.State with
+        {
+            Volumes = volumes,
+            StaleVolumeIds = [.. context.State.StaleVolumeIds.Union(finals.Select(f => f.VolumeId), StringComparer.Ordinal)],
+        });
+    }
+
     /// <summary>Deletes the data volumes captured in final snapshots and the snapshots beyond retention.</summary>
     private async Task<StepResult> CleanupVolumesAsync(StepContext context)
     {
@@ -102,7 +163,7 @@ public sealed partial class ManagedInstanceSteps
         var spec = state.Spec!;
         var existing = await DescribeOwnSnapshotsAsync(managedInstanceId, cancellationToken);
         var inProgress = existing.Where(s => !s.Completed).Select(s => s.DeviceName).ToHashSet(StringComparer.Ordinal);
-        var due = SnapshotRules.ContinuousDevices(spec)
+        var due = SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(state))
             .Select(device => (Device: device, VolumeId: device == spec.LaunchSpecification.RootDeviceName
                 ? state.RootVolumeId
                 : state.Volumes.FirstOrDefault(v => v.DeviceName == device)?.VolumeId))

@@ -65,6 +65,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         SagaStep.SnapshotVolumes => SnapshotVolumesAsync(context),
         SagaStep.WaitVolumeSnapshots => WaitVolumeSnapshotsAsync(context),
         SagaStep.CleanupVolumes => CleanupVolumesAsync(context),
+        SagaStep.RelocateVolumes => RelocateVolumesAsync(context),
         var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
     };
 
@@ -90,13 +91,6 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         if (zones.Count > 1 && NetworkRules.NeedsPersistentInterface(spec))
         {
             throw new InvalidSpecException([$"A persistent private IP (persistence.persistPrivateIp, network.privateIp or network.privateIpPool) pins the instance to one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
-        }
-
-        if (zones.Count > 1 && spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.BlockDeviceMappings.Count > 0
-            && !SnapshotRules.BuildsVolumesOnLaunch(spec))
-        {
-            throw new InvalidSpecException([$"Reattached data volumes stay in one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; "
-                + "keep subnets of one AZ, or use persistence.blockDevicesMode onLaunch to rebuild the volumes from snapshots in any of them."]);
         }
 
         var first = (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]);
@@ -206,20 +200,23 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         var volumes = new List<VolumeView>();
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
-            volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(new VolumeRequest
-            {
-                AvailabilityZone = context.State.AvailabilityZone!,
-                SizeGiB = volume.VolumeSizeGiB,
-                VolumeType = volume.VolumeType,
-                Iops = volume.Iops,
-                Throughput = volume.Throughput,
-                ClientToken = context.ClientToken("vol" + volume.DeviceName.Replace('/', '-')),
-                Tags = ResourceTags(context, volume.DeviceName),
-            }, context.CancellationToken));
+            volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(
+                VolumeRequestFor(context, volume, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-'))), context.CancellationToken));
         }
 
         return StepResult.Done(context.State with { Volumes = volumes });
     }
+
+    private static VolumeRequest VolumeRequestFor(StepContext context, BlockDeviceMappingSpec volume, string clientToken) => new()
+    {
+        AvailabilityZone = context.State.AvailabilityZone!,
+        SizeGiB = volume.VolumeSizeGiB,
+        VolumeType = volume.VolumeType,
+        Iops = volume.Iops,
+        Throughput = volume.Throughput,
+        ClientToken = clientToken,
+        Tags = ResourceTags(context, volume.DeviceName),
+    };
 
     private async Task<StepResult> LaunchAsync(StepContext context)
     {
@@ -477,9 +474,8 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         {
             yield return (current.SubnetId, zone);
         }
-        var pinned = NetworkRules.NeedsPersistentInterface(spec)
-            || (spec.Persistence.PersistBlockDevices && spec.LaunchSpecification.BlockDeviceMappings.Count > 0 && !SnapshotRules.BuildsVolumesOnLaunch(spec));
-        if (pinned)
+        // Volumes follow through snapshots; an ENI cannot leave its subnet.
+        if (NetworkRules.NeedsPersistentInterface(spec))
         {
             yield break;
         }

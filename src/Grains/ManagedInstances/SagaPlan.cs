@@ -7,16 +7,16 @@ public static class SagaPlan
 {
     private static readonly SagaStep[] CreateSteps =
     [
-        SagaStep.PrepareNetwork, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes,
-        SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+        SagaStep.PrepareNetwork, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes,
+        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
     ];
 
     private static readonly SagaStep[] RecycleSteps =
     [
         SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
         SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
-        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
-        SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
+        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes,
+        SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
     ];
 
     /// <summary>
@@ -26,7 +26,7 @@ public static class SagaPlan
     private static readonly SagaStep[] PrestagedRecycleSteps =
     [
         SagaStep.Launch, SagaStep.WaitRunning, SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes,
-        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp,
+        SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
     ];
 
     private static readonly SagaStep[] PauseSteps =
@@ -38,8 +38,8 @@ public static class SagaPlan
 
     private static readonly SagaStep[] ResumeSteps =
     [
-        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
-        SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
+        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes,
+        SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
     ];
 
     private static readonly SagaStep[] DeleteSteps =

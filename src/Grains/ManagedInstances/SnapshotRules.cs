@@ -10,11 +10,20 @@ public static class SnapshotRules
         spec.Persistence is { PersistBlockDevices: true, BlockDevicesMode: BlockDevicesMode.OnLaunch }
         && spec.LaunchSpecification.BlockDeviceMappings.Count > 0;
 
+    /// <summary>Data volumes that are reattached as they are, unless the replacement lands in another AZ.</summary>
+    public static bool ReattachesVolumes(ManagedInstanceSpec spec) =>
+        spec.Persistence is { PersistBlockDevices: true, BlockDevicesMode: BlockDevicesMode.Reattach }
+        && spec.LaunchSpecification.BlockDeviceMappings.Count > 0;
+
+    /// <summary>Whether the spec's subnets lie in more than one AZ.</summary>
+    public static bool SpansZones(ManagedInstanceState state) => state.Subnets.Select(s => s.AvailabilityZone).Distinct().Skip(1).Any();
+
     /// <summary>
     /// The devices snapshotted in the background every <see cref="SnapshotSpec.Interval"/>: the root with
-    /// persistRootDevice, the data volumes in onLaunch mode. Reattached volumes in one AZ take none: they move as they are.
+    /// persistRootDevice, the data volumes in onLaunch mode, and reattached data volumes when the spec spans AZs (a
+    /// move to another AZ rebuilds them from a snapshot). Reattached volumes in one AZ take none: they move as they are.
     /// </summary>
-    public static IReadOnlyList<string> ContinuousDevices(ManagedInstanceSpec spec)
+    public static IReadOnlyList<string> ContinuousDevices(ManagedInstanceSpec spec, bool spansZones = false)
     {
         var devices = new List<string>();
         if (spec.Persistence.PersistRootDevice)
@@ -22,7 +31,7 @@ public static class SnapshotRules
             devices.Add(spec.LaunchSpecification.RootDeviceName);
         }
 
-        if (BuildsVolumesOnLaunch(spec))
+        if (BuildsVolumesOnLaunch(spec) || (spansZones && ReattachesVolumes(spec)))
         {
             devices.AddRange(spec.LaunchSpecification.BlockDeviceMappings.Select(b => b.DeviceName));
         }
@@ -33,7 +42,7 @@ public static class SnapshotRules
     /// <summary>Whether a continuous snapshot pass is due: only while Active with nothing else running.</summary>
     public static bool IsDue(ManagedInstanceState state, DateTimeOffset now) =>
         state is { Spec: { } spec, Status: ManagedInstanceStatus.Active, Operation: null, InstanceId: not null }
-        && ContinuousDevices(spec).Count > 0
+        && ContinuousDevices(spec, SpansZones(state)).Count > 0
         && (state.LastSnapshotAt is not { } last || now - last >= spec.Snapshots.Interval);
 
     /// <summary>

@@ -28,8 +28,24 @@ public sealed class VolumeGrain(
             return await RefreshAsync(cancellationToken);
         }
 
+        return await CreateAsync(request, snapshotId: null, cancellationToken);
+    }
+
+    public async Task<VolumeView> RelocateAsync(VolumeRequest request, string snapshotId, CancellationToken cancellationToken = default)
+    {
+        if (store.State.VolumeId is not null && store.State.AvailabilityZone == request.AvailabilityZone)
+        {
+            return await RefreshAsync(cancellationToken);
+        }
+
+        return await CreateAsync(request, snapshotId, cancellationToken);
+    }
+
+    private async Task<VolumeView> CreateAsync(VolumeRequest request, string? snapshotId, CancellationToken cancellationToken)
+    {
         var response = await ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
+            SnapshotId = snapshotId,
             AvailabilityZone = request.AvailabilityZone,
             Size = request.SizeGiB,
             VolumeType = VolumeType.FindValue(request.VolumeType),

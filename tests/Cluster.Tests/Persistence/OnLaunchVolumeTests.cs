@@ -103,6 +103,45 @@ public sealed class OnLaunchVolumeTests(StatefulSpotClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Reattach_NoCapacityInTheCurrentAz_RebuildsTheVolumeInTheNewAzFromAFinalSnapshot()
+    {
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with
+        {
+            SubnetIds = [DefaultWorld.SubnetA, DefaultWorld.SubnetC],
+            LaunchSpecification = InterruptionRecoveryTests.DatabaseSpec().LaunchSpecification with { InstanceTypes = InstanceTypesSpec.Of("r5.large") },
+            Strategy = new StrategySpec { FallbackToOnDemand = false },
+            Snapshots = new SnapshotSpec { Interval = TimeSpan.FromHours(1) },
+        };
+        var active = await fixture.CreateActiveAsync(spec);
+        var oldVolume = active.Volumes.Single();
+        Assert.Equal(DefaultWorld.ZoneA, oldVolume.AvailabilityZone);
+
+        await fixture.Emulator.SetCapacityAsync("r5.large", DefaultWorld.ZoneA, "spot", 0);
+        try
+        {
+            var after = await fixture.WaitForNextGenerationAsync(active);
+
+            Assert.True(after.Status == ManagedInstanceStatus.Active, $"recovery ended in {after.Status}: {after.LastError}");
+            Assert.Equal(DefaultWorld.ZoneC, after.AvailabilityZone);
+            var instance = Assert.Single(await fixture.LiveInstancesAsync(active.Id));
+            var moved = (await VolumesAsync(after.Volumes))["/dev/sdf"];
+            Assert.NotEqual(oldVolume.VolumeId, moved.VolumeId);
+            Assert.Equal(DefaultWorld.ZoneC, moved.AvailabilityZone);
+            Assert.Equal(instance.InstanceId, Assert.Single(moved.Attachments).InstanceId);
+            var snapshot = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [moved.SnapshotId] })).Snapshots.Single();
+            Assert.Equal(oldVolume.VolumeId, snapshot.VolumeId);
+            Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+            {
+                Filters = [new Filter("volume-id", [oldVolume.VolumeId!])],
+            })).Volumes ?? []);
+        }
+        finally
+        {
+            await fixture.Emulator.SetCapacityAsync("r5.large", DefaultWorld.ZoneA, "spot", null);
+        }
+    }
+
+    [Fact]
     public async Task PauseKeepsOnlySnapshots_ResumeRebuildsTheVolumesFromThem()
     {
         var active = await fixture.CreateActiveAsync(OnLaunchSpec());

@@ -15,8 +15,8 @@ public sealed class SagaPlanTests
             [
                 SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
                 SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
-                SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.AttachVolumes, SagaStep.WaitAttached,
-                SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
+                SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes,
+                SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
             ],
             steps);
     }
@@ -47,7 +47,7 @@ public sealed class SagaPlanTests
 
     [Fact]
     public void Next_AfterTheLastStep_IsDone() =>
-        Assert.Equal(SagaStep.Done, SagaPlan.Next(OperationKind.Create, SagaStep.AssociateElasticIp));
+        Assert.Equal(SagaStep.Done, SagaPlan.Next(OperationKind.Create, SagaStep.CleanupVolumes));
 
     [Fact]
     public void Pause_TerminatesAndWaitsForTheResourcesButLaunchesNothing() =>

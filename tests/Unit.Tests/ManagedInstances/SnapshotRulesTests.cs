@@ -22,6 +22,8 @@ public sealed class SnapshotRulesTests
         {
             Persistence = new PersistenceSpec { PersistRootDevice = true },
         }));
+        Assert.Empty(SnapshotRules.ContinuousDevices(Specs.Database(), spansZones: false));
+        Assert.Equal(["/dev/sdf"], SnapshotRules.ContinuousDevices(Specs.Database(), spansZones: true));
         Assert.Empty(SnapshotRules.ContinuousDevices(OnLaunch() with
         {
             Persistence = new PersistenceSpec { BlockDevicesMode = BlockDevicesMode.OnLaunch, PersistBlockDevices = false },
