@@ -17,6 +17,13 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     public Task<ManagedInstanceView> CreateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
         Grain(id).CreateAsync(spec, cancellationToken);
 
+    /// <summary>
+    /// Imports an existing EC2 instance as a new managed instance (smi-xxxxxxxx): it is imaged, and the managed instance
+    /// runs from the image. Keeping its private IP requires terminating it.
+    /// </summary>
+    public Task<ManagedInstanceView> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default) =>
+        Grain(NewId()).ImportAsync(request, cancellationToken);
+
     /// <summary>Replaces the spec; launch settings apply at the next launch (recycle, resume or recovery).</summary>
     public Task<ManagedInstanceView> UpdateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
         Grain(id).UpdateAsync(spec, cancellationToken);

@@ -21,6 +21,13 @@ public interface IManagedInstanceGrain : IGrainWithStringKey
     [Alias("update")]
     Task<ManagedInstanceView> UpdateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Imports an existing EC2 instance: validates the request against EC2, derives the spec from the instance, and
+    /// starts imaging it. Repeating the call for the same instance returns the current view.
+    /// </summary>
+    [Alias("import")]
+    Task<ManagedInstanceView> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Keeps volumes, network interface and IP, and terminates the compute. Allowed when Active or Error.</summary>
     [Alias("pause")]
     Task<ManagedInstanceView> PauseAsync(CancellationToken cancellationToken = default);

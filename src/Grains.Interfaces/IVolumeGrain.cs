@@ -55,4 +55,7 @@ public sealed record VolumeRequest
     [Id(4)] public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     [Id(5)] public int? Iops { get; init; }
     [Id(6)] public int? Throughput { get; init; }
+
+    /// <summary>Build the volume from this snapshot (for <c>EnsureCreated</c>); null for an empty volume.</summary>
+    [Id(7)] public string? SnapshotId { get; init; }
 }

@@ -88,6 +88,9 @@ public enum OperationKind
 
     /// <summary>Puts drift right (a data volume detached by hand) without replacing the instance.</summary>
     Repair = 6,
+
+    /// <summary>Brings an existing EC2 instance under management: image it, then launch from the image.</summary>
+    Import = 7,
 }
 
 public enum OperationTrigger

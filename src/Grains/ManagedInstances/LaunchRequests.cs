@@ -65,6 +65,16 @@ public static class LaunchRequests
             }
         }
 
+        else if (rootImageId is not null)
+        {
+            // Reattached volumes are attached after launch: an image that maps data devices (an imported one) must not
+            // create its own volumes at those devices.
+            foreach (var volume in launch.BlockDeviceMappings)
+            {
+                request.BlockDeviceMappings.Add(new BlockDeviceMapping { DeviceName = volume.DeviceName, NoDevice = "" });
+            }
+        }
+
         if (networkInterfaceId is not null)
         {
             // The persistent ENI at device index 0: same ENI, same private IP; subnet and groups come with it.

@@ -54,6 +54,33 @@ public sealed partial class ManagedInstanceGrain(
         return ManagedInstanceViews.From(Id, State);
     }
 
+    public async Task<ManagedInstanceView> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default)
+    {
+        if (State.Spec is not null)
+        {
+            return State.ImportedFrom == request.OriginalInstanceId
+                ? ManagedInstanceViews.From(Id, State)
+                : throw new InvalidSpecException([$"Managed instance '{Id}' already exists; import into a new id."]);
+        }
+
+        var spec = await _steps.DescribeForImportAsync(request, cancellationToken);
+        var subnets = await ValidateAsync(spec, cancellationToken, importedFrom: request.OriginalInstanceId);
+        await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).RegisterAsync(Id, cancellationToken);
+        store.State = new ManagedInstanceState
+        {
+            Spec = spec,
+            Generation = 1,
+            AvailabilityZone = subnets[0].AvailabilityZone,
+            Subnets = subnets,
+            ImportedFrom = request.OriginalInstanceId,
+        };
+        var now = time.GetUtcNow();
+        await StartAsync(OperationKind.Import, OperationTrigger.User,
+            cursor => request.ShouldTerminateInstance ? cursor with { OldInstanceId = request.OriginalInstanceId, DrainDeadline = now } : cursor,
+            cancellationToken);
+        return ManagedInstanceViews.From(Id, State);
+    }
+
     public Task<ManagedInstanceView> GetAsync(CancellationToken cancellationToken = default) =>
         State.Spec is null
             ? Task.FromException<ManagedInstanceView>(new ManagedInstanceNotFoundException(Id))
@@ -161,7 +188,7 @@ public sealed partial class ManagedInstanceGrain(
             : throw new InvalidTransitionException(Id, State.Status, operation);
 
     /// <summary>Validates a spec, statically and against EC2; returns its subnets with their AZs.</summary>
-    private async Task<IReadOnlyList<SubnetZone>> ValidateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SubnetZone>> ValidateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken, string? importedFrom = null)
     {
         var problems = SpecValidator.Validate(spec, _options.MinimumSnapshotInterval);
         if (problems.Count > 0)
@@ -169,7 +196,7 @@ public sealed partial class ManagedInstanceGrain(
             throw new InvalidSpecException(problems);
         }
 
-        var subnets = await _steps.ResolveZoneAsync(spec, cancellationToken);
+        var subnets = await _steps.ResolveZoneAsync(spec, cancellationToken, importedFrom);
         if (spec.Network.PrivateIpPool is { } poolName)
         {
             await CheckPoolAsync(spec, poolName, cancellationToken);

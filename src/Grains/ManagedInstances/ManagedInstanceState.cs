@@ -53,6 +53,9 @@ public sealed record ManagedInstanceState
 
     /// <summary>Data volumes captured in a final snapshot and replaced by new ones; deleted once the replacement runs.</summary>
     [Id(21)] public IReadOnlyList<string> StaleVolumeIds { get; init; } = [];
+
+    /// <summary>The EC2 instance this managed instance was imported from, if any.</summary>
+    [Id(22)] public string? ImportedFrom { get; init; }
 }
 
 /// <summary>A subnet and its availability zone.</summary>
@@ -144,4 +147,6 @@ public enum SagaStep
     WaitVolumeSnapshots = 41,
     CleanupVolumes = 42,
     RelocateVolumes = 43,
+    ImageOriginal = 50,
+    WaitOriginalImage = 51,
 }

@@ -172,6 +172,10 @@ public sealed partial class ManagedInstanceSteps
         if (options.ShouldDeleteSnapshots)
         {
             await DeleteDeviceSnapshotsAsync(context.ManagedInstanceId, context.CancellationToken);
+            foreach (var snapshot in context.State.LatestSnapshots)
+            {
+                await DeleteSnapshotQuietlyAsync(snapshot.SnapshotId, context.CancellationToken);
+            }
         }
 
         if (options is { ShouldDeleteVolumes: true, ShouldTerminateInstance: true } && context.State.RootVolumeId is { } root

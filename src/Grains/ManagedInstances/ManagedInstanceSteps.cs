@@ -66,11 +66,13 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         SagaStep.WaitVolumeSnapshots => WaitVolumeSnapshotsAsync(context),
         SagaStep.CleanupVolumes => CleanupVolumesAsync(context),
         SagaStep.RelocateVolumes => RelocateVolumesAsync(context),
+        SagaStep.ImageOriginal => ImageOriginalAsync(context),
+        SagaStep.WaitOriginalImage => WaitOriginalImageAsync(context),
         var step => throw new SagaStepFailedException($"step {step} is unknown to this version"),
     };
 
     /// <summary>The spec's subnets with their AZs, the first one's AZ first; rejects unknown subnets and unsupported AZ spreads.</summary>
-    public async Task<IReadOnlyList<SubnetZone>> ResolveZoneAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SubnetZone>> ResolveZoneAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken, string? importedFrom = null)
     {
         DescribeSubnetsResponse response;
         try
@@ -96,14 +98,17 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         var first = (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]);
         if (spec.Network.PrivateIp is { } privateIp)
         {
-            await CheckPrivateIpAsync(first, privateIp, cancellationToken);
+            await CheckPrivateIpAsync(first, privateIp, importedFrom, cancellationToken);
         }
 
         return [.. spec.SubnetIds.Select(id => new SubnetZone(id, response.Subnets!.First(s => s.SubnetId == id).AvailabilityZone))];
     }
 
-    /// <summary>A fixed private IP must lie in the first subnet, outside its reserved addresses, and be free.</summary>
-    private async Task CheckPrivateIpAsync(Subnet subnet, string privateIp, CancellationToken cancellationToken)
+    /// <summary>
+    /// A fixed private IP must lie in the first subnet, outside its reserved addresses, and be free (or held by the
+    /// instance being imported, which gives it up when it is terminated).
+    /// </summary>
+    private async Task CheckPrivateIpAsync(Subnet subnet, string privateIp, string? importedFrom, CancellationToken cancellationToken)
     {
         if (!SubnetAddresses.IsAssignable(subnet.CidrBlock, privateIp))
         {
@@ -115,7 +120,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         {
             Filters = [new Filter("subnet-id", [subnet.SubnetId]), new Filter("addresses.private-ip-address", [privateIp])],
         }, cancellationToken);
-        if (taken.NetworkInterfaces is { Count: > 0 } holders)
+        if (taken.NetworkInterfaces?.Where(n => importedFrom is null || n.Attachment?.InstanceId != importedFrom).ToList() is { Count: > 0 } holders)
         {
             throw new InvalidSpecException([$"'network.privateIp' {privateIp} is already used by {holders[0].NetworkInterfaceId}; choose a free address."]);
         }
@@ -200,8 +205,12 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         var volumes = new List<VolumeView>();
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
-            volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(
-                VolumeRequestFor(context, volume, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-'))), context.CancellationToken));
+            // A first volume comes from the device's snapshot when there is one (an imported instance's image), else empty.
+            var request = VolumeRequestFor(context, volume, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-'))) with
+            {
+                SnapshotId = context.State.LatestSnapshots.FirstOrDefault(s => s.DeviceName == volume.DeviceName)?.SnapshotId,
+            };
+            volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(request, context.CancellationToken));
         }
 
         return StepResult.Done(context.State with { Volumes = volumes });

@@ -48,12 +48,21 @@ public static class SagaPlan
         SagaStep.ReleaseAddress, SagaStep.DeleteRootArtifacts,
     ];
 
+    /// <summary>Import: image the original, let it go if asked, then the create steps from that image.</summary>
+    private static readonly SagaStep[] ImportSteps =
+    [
+        SagaStep.ImageOriginal, SagaStep.WaitOriginalImage, SagaStep.WaitOldTerminated, SagaStep.PrepareNetwork, SagaStep.EnsureVolumes,
+        SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.WaitAttached,
+        SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
+    ];
+
     private static readonly SagaStep[] RepairSteps = [SagaStep.AttachVolumes, SagaStep.WaitAttached];
 
     public static IReadOnlyList<SagaStep> Steps(OperationKind kind, bool prestaged = false) => kind switch
     {
         OperationKind.Repair => RepairSteps,
         OperationKind.Create => CreateSteps,
+        OperationKind.Import => ImportSteps,
         OperationKind.Recycle => prestaged ? PrestagedRecycleSteps : RecycleSteps,
         OperationKind.Pause => PauseSteps,
         OperationKind.Resume => ResumeSteps,

@@ -16,7 +16,7 @@ public static class StatusRules
 
     public static ManagedInstanceStatus Running(OperationKind kind) => kind switch
     {
-        OperationKind.Create => ManagedInstanceStatus.Creating,
+        OperationKind.Create or OperationKind.Import => ManagedInstanceStatus.Creating,
         OperationKind.Recycle => ManagedInstanceStatus.Recycling,
         OperationKind.Pause => ManagedInstanceStatus.Pausing,
         OperationKind.Resume => ManagedInstanceStatus.Resuming,

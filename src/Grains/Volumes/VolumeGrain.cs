@@ -45,7 +45,7 @@ public sealed class VolumeGrain(
     {
         var response = await ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
-            SnapshotId = snapshotId,
+            SnapshotId = snapshotId ?? request.SnapshotId,
             AvailabilityZone = request.AvailabilityZone,
             Size = request.SizeGiB,
             VolumeType = VolumeType.FindValue(request.VolumeType),
