@@ -20,27 +20,31 @@ public sealed partial class ManagedInstanceSteps
             return StepResult.Done(context.State);
         }
 
-        var taken = context.Operation.VolumeSnapshots.ToList();
-        foreach (var volume in context.State.Volumes.Where(v => v.VolumeId is not null))
-        {
-            if (taken.Any(s => s.DeviceName == volume.DeviceName))
-            {
-                continue;
-            }
+        var taken = await TakeFinalSnapshotsAsync(context, context.State.Volumes.Where(v => v.VolumeId is not null), "final",
+            $"final, generation {context.State.Generation}");
+        return StepResult.Done(context.State with { Operation = context.Operation with { VolumeSnapshots = taken } });
+    }
 
-            // CreateSnapshot has no client token: a tag stands in for one, and is looked for before creating.
-            var token = context.ClientToken("final" + volume.DeviceName.Replace('/', '-'));
+    /// <summary>
+    /// A final snapshot of each volume that has none in this operation yet. CreateSnapshot has no client token: a tag
+    /// stands in for one and is looked for before creating; each snapshot is remembered in the cursor as soon as it exists.
+    /// </summary>
+    private async Task<IReadOnlyList<DeviceSnapshot>> TakeFinalSnapshotsAsync(StepContext context, IEnumerable<VolumeView> volumes, string purpose,
+        string description)
+    {
+        var taken = context.Operation.VolumeSnapshots.ToList();
+        foreach (var volume in volumes.Where(v => taken.All(s => s.VolumeId != v.VolumeId)))
+        {
+            var token = context.ClientToken(purpose + volume.DeviceName.Replace('/', '-'));
             var snapshotId = await FindSnapshotByTokenAsync(token, context.CancellationToken)
                 ?? await CreateSnapshotAsync(context.ManagedInstanceId, context.State.Generation, volume.VolumeId!, volume.DeviceName, token,
-                    $"StatefulSpot {context.ManagedInstanceId} {volume.DeviceName}, final, generation {context.State.Generation}", context.CancellationToken);
+                    $"StatefulSpot {context.ManagedInstanceId} {volume.DeviceName}, {description}", context.CancellationToken);
             taken.Add(new DeviceSnapshot(volume.DeviceName, snapshotId, volume.VolumeId!));
-
-            // Each snapshot is remembered as soon as it exists, so a retry does not look for it again.
             context.Store.State = context.State with { Operation = context.Operation with { VolumeSnapshots = [.. taken] } };
             await context.Store.WriteStateAsync(context.CancellationToken);
         }
 
-        return StepResult.Done(context.State with { Operation = context.Operation with { VolumeSnapshots = [.. taken] } });
+        return taken;
     }
 
     private async Task<StepResult> WaitVolumeSnapshotsAsync(StepContext context)
@@ -88,17 +92,7 @@ public sealed partial class ManagedInstanceSteps
             return StepResult.Done(context.State);
         }
 
-        var taken = context.Operation.VolumeSnapshots.ToList();
-        foreach (var volume in moving.Where(v => taken.All(s => s.VolumeId != v.VolumeId)))
-        {
-            var token = context.ClientToken("move" + volume.DeviceName.Replace('/', '-'));
-            var snapshotId = await FindSnapshotByTokenAsync(token, context.CancellationToken)
-                ?? await CreateSnapshotAsync(context.ManagedInstanceId, context.State.Generation, volume.VolumeId!, volume.DeviceName, token,
-                    $"StatefulSpot {context.ManagedInstanceId} {volume.DeviceName}, final before moving to {zone}", context.CancellationToken);
-            taken.Add(new DeviceSnapshot(volume.DeviceName, snapshotId, volume.VolumeId!));
-            context.Store.State = context.State with { Operation = context.Operation with { VolumeSnapshots = [.. taken] } };
-            await context.Store.WriteStateAsync(context.CancellationToken);
-        }
+        var taken = await TakeFinalSnapshotsAsync(context, moving, "move", $"final before moving to {zone}");
 
         var finals = taken.Where(s => moving.Any(v => v.VolumeId == s.VolumeId)).ToList();
         var snapshots = (await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [.. finals.Select(s => s.SnapshotId)] },
