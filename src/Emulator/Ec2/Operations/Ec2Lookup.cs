@@ -63,7 +63,7 @@ internal sealed partial class Ec2Lookup(FaultInjector faults, SimulationClock cl
         id.Length > prefix.Length + 1 && id.StartsWith(prefix + "-", StringComparison.Ordinal) && HexSuffix().IsMatch(id[(prefix.Length + 1)..]);
 
     private static IReadOnlyList<T> Find<T>(
-        Dictionary<string, T> resources, IReadOnlyList<string> ids, Func<T, bool> visible, string prefix, string malformedCode,
+        IReadOnlyDictionary<string, T> resources, IReadOnlyList<string> ids, Func<T, bool> visible, string prefix, string malformedCode,
         Func<IReadOnlyList<string>, Ec2Exception> notFound)
     {
         var found = new List<T>(ids.Count);

@@ -69,13 +69,13 @@ internal sealed class InstanceLauncher(
                 Tags = request.Tags.For(TagSpecifications.Instance),
                 DisableApiTermination = request.DisableApiTermination,
             };
-            state.Ec2.Instances[instance.InstanceId] = instance;
+            state.Ec2.Instances.Add(instance);
 
             foreach (var planned in plan.Interfaces)
             {
                 if (planned.Existing is { } existing)
                 {
-                    NetworkInterfaceOperations.AttachAtLaunch(existing, instance, planned.DeviceIndex);
+                    NetworkInterfaceOperations.AttachAtLaunch(state, existing, instance, planned.DeviceIndex);
                 }
                 else
                 {

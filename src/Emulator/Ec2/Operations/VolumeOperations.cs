@@ -76,7 +76,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             ClientToken = args.ClientToken,
             Tags = args.Tags,
         };
-        state.Ec2.Volumes[volume.VolumeId] = volume;
+        state.Ec2.Add(volume);
         state.Timeline.Schedule(now + ctx.Durations.VolumeCreating, TransitionKind.VolumeAvailable, volume.VolumeId);
         ClientTokens.Record(state.Ec2, CreateAction, args.ClientToken, args.Fingerprint, [volume.VolumeId]);
         return volume;
@@ -109,7 +109,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
                 DeleteOnTermination = spec.DeleteOnTermination,
             },
         };
-        state.Ec2.Volumes[volume.VolumeId] = volume;
+        state.Ec2.Add(volume);
         return volume;
     }
 
@@ -156,7 +156,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
 
         var now = ctx.Now;
         volume.State = VolumeState.InUse;
-        volume.Attachment = new VolumeAttachment
+        state.Ec2.SetAttachment(volume, new VolumeAttachment
         {
             Reference = Guid.NewGuid().ToString("N"),
             InstanceId = instanceId,
@@ -164,8 +164,8 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             State = AttachmentState.Attaching,
             AttachTime = now,
             DeleteOnTermination = false,
-        };
-        state.Timeline.Schedule(now + ctx.Durations.VolumeAttaching, TransitionKind.VolumeAttached, volumeId, volume.Attachment.Reference);
+        });
+        state.Timeline.Schedule(now + ctx.Durations.VolumeAttaching, TransitionKind.VolumeAttached, volumeId, volume.Attachment!.Reference);
         return volume;
     }
 
@@ -236,7 +236,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             throw Ec2Errors.IncorrectState($"The volume '{volumeId}' is '{volume.State.ToWire()}'.");
         }
 
-        state.Ec2.Volumes.Remove(volumeId);
+        state.Ec2.Remove(volume);
     }
 
     /// <summary>Timed: <c>creating → available</c>.</summary>
@@ -264,7 +264,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         if (state.Ec2.Volumes.TryGetValue(volumeId, out var volume)
             && volume.Attachment is { State: AttachmentState.Detaching } attachment && attachment.Reference == reference)
         {
-            volume.Attachment = null;
+            state.Ec2.SetAttachment(volume, null);
             volume.State = VolumeState.Available;
         }
     }
@@ -288,11 +288,11 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         {
             if (volume.Attachment!.DeleteOnTermination)
             {
-                state.Ec2.Volumes.Remove(volume.VolumeId);
+                state.Ec2.Remove(volume);
             }
             else
             {
-                volume.Attachment = null;
+                state.Ec2.SetAttachment(volume, null);
                 volume.State = VolumeState.Available;
             }
         }
