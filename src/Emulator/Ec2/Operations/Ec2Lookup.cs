@@ -18,6 +18,22 @@ internal sealed partial class Ec2Lookup(FaultInjector faults, SimulationClock cl
         return window <= TimeSpan.Zero || clock.Now - createdAt >= window;
     }
 
+    /// <summary>
+    /// <see cref="IsVisible(DateTimeOffset)"/> with the window and the clock read once, for a Describe that tests every
+    /// resource of the world.
+    /// </summary>
+    public Func<DateTimeOffset, bool> VisibleNow()
+    {
+        var window = faults.ConsistencyWindow;
+        if (window <= TimeSpan.Zero)
+        {
+            return static _ => true;
+        }
+
+        var propagatedBefore = clock.Now - window;
+        return createdAt => createdAt <= propagatedBefore;
+    }
+
     public bool IsVisible(Instance i) => IsVisible(i.LaunchTime);
 
     public bool IsVisible(Volume v) => IsVisible(v.CreateTime);

@@ -113,11 +113,18 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         return volume;
     }
 
-    public IReadOnlyList<Volume> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
+    public (IReadOnlyList<Volume> Page, string? NextToken) Describe(
+        EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters, int? maxResults, string? nextToken)
     {
         var matches = Filters.Compile(filters);
-        var candidates = ids.Count > 0 ? ctx.Lookup.Volumes(state, ids) : state.Ec2.Volumes.Values.Where(ctx.Lookup.IsVisible);
-        return candidates.Where(matches).OrderBy(v => v.Sequence).ToList();
+        if (ids.Count > 0)
+        {
+            return Pagination.Apply(ctx.Lookup.Volumes(state, ids).Where(matches).OrderBy(v => v.Sequence).ToList(), maxResults, nextToken, 5, 500);
+        }
+
+        var visible = ctx.Lookup.VisibleNow();
+        return Pagination.Ordered(
+            state.Ec2.Volumes.Values, v => v.Sequence, v => visible(v.CreateTime) && matches(v), maxResults, nextToken, 5, 500);
     }
 
     public Volume Attach(EmulatorState state, string volumeId, string instanceId, string device)
