@@ -64,6 +64,7 @@ internal sealed class EmulatorRuntime : IDisposable
         new NetworkInterfaceActions(interfaces, new NetworkInterfaceAttachmentOperations(context), new NetworkInterfaceXml(xml)).Register(table);
         new AddressActions(new AddressOperations(context), new AddressXml(xml, options)).Register(table);
         new NetworkActions(catalog, options, new NetworkXml(xml, options, catalog)).Register(table);
+        new InstanceTypeActions(catalog, options).Register(table);
         new TagActions(new TagOperations(context)).Register(table);
         new PricingActions(new SpotPriceOperations(context, time.GetUtcNow())).Register(table);
         Ec2 = new Ec2QueryDispatcher(_gate, table, throttle, faults, durations, time, loggers.CreateLogger<Ec2QueryDispatcher>());

@@ -65,6 +65,9 @@ internal sealed class Ec2XmlWriter : IDisposable
         }
     }
 
+    /// <summary>The text of a list item of plain values (<c>&lt;item&gt;value&lt;/item&gt;</c>).</summary>
+    public void Value(string value) => _writer.WriteString(value);
+
     public void Element(string name, bool value) => Element(name, value ? "true" : "false");
 
     public void Element(string name, int value) => Element(name, value.ToString(CultureInfo.InvariantCulture));
