@@ -2,13 +2,40 @@ using System.Globalization;
 
 namespace StatefulSpot.Emulator.Bench;
 
+/// <summary>Where the emulator under test runs.</summary>
+internal enum BenchMode
+{
+    /// <summary>Default: the bench starts itself with <c>--server</c> as a child process and drives it over loopback.</summary>
+    OutOfProcess,
+
+    /// <summary><c>--in-process</c>: emulator and load generator in one process (the original set-up).</summary>
+    InProcess,
+
+    /// <summary><c>--url URL</c>: load generator only, against an emulator already running there.</summary>
+    Client,
+
+    /// <summary><c>--server</c>: the emulator only, until standard input closes.</summary>
+    Server,
+
+    /// <summary><c>--canned-server</c>: the baseline's canned responses only (started by the bench for <c>--baseline</c>).</summary>
+    CannedServer,
+}
+
 /// <summary>The benchmark's command line.</summary>
 internal sealed class BenchOptions
 {
     public const string Usage = """
-        Emulator.Bench: seeds an in-process emulator, then measures DescribeInstances and DescribeVolumes through AWSSDK.EC2 over HTTP.
+        Emulator.Bench: seeds an emulator, then measures DescribeInstances and DescribeVolumes through AWSSDK.EC2 over HTTP.
 
           dotnet run -c Release --project bench/Emulator.Bench -- [options]
+
+        By default the emulator runs in a child process (this program with --server) and the load generator here.
+
+          --in-process           emulator and load generator in one process instead
+          --url URL              load generator only, against the emulator at URL (e.g. one started with --server
+                                 on other cores or another machine); seeds it first, so it should be empty
+          --server               run only the emulator (with --time-scale and --set) until standard input closes
+          --listen URL           where --server listens (default http://127.0.0.1:0, a free port)
 
           --duration SECONDS     measured time per API (default 20)
           --warmup SECONDS       unmeasured load before each measurement (default 3)
@@ -55,6 +82,31 @@ internal sealed class BenchOptions
     public bool Help { get; private set; }
 
     public bool Baseline { get; private set; }
+
+    public BenchMode Mode { get; private set; } = BenchMode.OutOfProcess;
+
+    /// <summary>--url (client mode) or --emulator (canned server: where to capture the bodies).</summary>
+    public Uri? Url { get; private set; }
+
+    public string Listen { get; private set; } = "http://127.0.0.1:0";
+
+    /// <summary>Canned server: the ids its by-id bodies are captured with.</summary>
+    public IReadOnlyList<string> InstanceIds { get; private set; } = [];
+
+    /// <summary>Canned server: the ids its by-id bodies are captured with.</summary>
+    public IReadOnlyList<string> VolumeIds { get; private set; } = [];
+
+    /// <summary>The arguments that give a child server process the same emulator settings.</summary>
+    public IEnumerable<string> ServerArguments()
+    {
+        yield return "--time-scale";
+        yield return TimeScale.ToString("R", CultureInfo.InvariantCulture);
+        foreach (var (key, value) in EmulatorSettings)
+        {
+            yield return "--set";
+            yield return key + "=" + value;
+        }
+    }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -133,6 +185,31 @@ internal sealed class BenchOptions
                 case "--baseline":
                     options.Baseline = true;
                     break;
+                case "--in-process":
+                    options.Mode = BenchMode.InProcess;
+                    break;
+                case "--url":
+                    options.Mode = BenchMode.Client;
+                    options.Url = AbsoluteUrl(name, Value());
+                    break;
+                case "--server":
+                    options.Mode = BenchMode.Server;
+                    break;
+                case "--listen":
+                    options.Listen = AbsoluteUrl(name, Value()).ToString().TrimEnd('/');
+                    break;
+                case "--canned-server":
+                    options.Mode = BenchMode.CannedServer;
+                    break;
+                case "--emulator":
+                    options.Url = AbsoluteUrl(name, Value());
+                    break;
+                case "--instance-ids":
+                    options.InstanceIds = Value().Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    break;
+                case "--volume-ids":
+                    options.VolumeIds = Value().Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    break;
                 case "--help" or "-h":
                     options.Help = true;
                     break;
@@ -145,6 +222,11 @@ internal sealed class BenchOptions
         options.Volumes = volumes ?? resources - resources / 2;
         return options;
     }
+
+    private static Uri AbsoluteUrl(string name, string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new ArgumentException($"{name} takes an http URL, not '{value}'.");
 
     private static double Double(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)

@@ -27,6 +27,7 @@ internal sealed record LoadResult(
     int Errors,
     string? FirstError,
     double CpuCores,
+    double? ServerCpuCores,
     double AllocatedBytesPerRequest,
     (int Gen0, int Gen1, int Gen2) Collections,
     long PeakWorkingSet);
@@ -35,7 +36,8 @@ internal sealed record LoadResult(
 internal sealed record KindResult(int Requests, double PerSecond, double P50, double P95, double P99, double Max, double ItemsPerResponse);
 
 /// <summary>Runs --workers request loops against one Describe API for a fixed time and collects what they saw.</summary>
-internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions options, MemorySampler memory)
+/// <remarks><paramref name="serverCpu"/> reads the CPU time of a server in another process, when there is one.</remarks>
+internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions options, MemorySampler memory, Func<TimeSpan>? serverCpu = null)
 {
     public async Task<LoadResult> RunAsync(string api, CancellationToken ct)
     {
@@ -49,6 +51,7 @@ internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions
         memory.StartPhase();
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var serverCpuBefore = serverCpu?.Invoke();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var gen0 = GC.CollectionCount(0);
         var gen1 = GC.CollectionCount(1);
@@ -60,6 +63,7 @@ internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions
         var elapsed = clock.Elapsed;
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / elapsed.TotalSeconds;
+        double? serverCores = serverCpu is null ? null : (serverCpu() - serverCpuBefore!.Value).TotalSeconds / elapsed.TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         var collections = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
         var kinds = options.Kinds.ToDictionary(
@@ -68,7 +72,7 @@ internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions
         var all = Summarize(workers.SelectMany(w => w.Latencies.SelectMany(l => l)).ToList(), workers.Sum(w => w.Items.Sum()), elapsed);
         var errors = workers.Sum(w => w.Errors);
         return new LoadResult(
-            api, elapsed, kinds, all, errors, workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null), cpu,
+            api, elapsed, kinds, all, errors, workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null), cpu, serverCores,
             all.Requests + errors == 0 ? 0 : (double)allocated / (all.Requests + errors), collections, memory.PhasePeak);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using Amazon.EC2;
@@ -8,9 +9,10 @@ using Amazon.Runtime;
 namespace StatefulSpot.Emulator.Bench;
 
 /// <summary>
-/// Seeds an in-process emulator with --resources EC2 resources, then measures DescribeInstances and DescribeVolumes
-/// throughput and latency with the real AWSSDK.EC2 client over HTTP (loopback). Client and emulator share the process,
-/// so the CPU figures and the working set are both sides together.
+/// Seeds an emulator with --resources EC2 resources, then measures DescribeInstances and DescribeVolumes throughput and
+/// latency with the real AWSSDK.EC2 client over HTTP (loopback). By default the emulator runs in a child process
+/// (this program with --server), so the load generator's CPU is accounted apart from the emulator's; --in-process puts
+/// both in one process, --url drives an emulator running elsewhere.
 /// </summary>
 public static class Program
 {
@@ -49,16 +51,7 @@ public static class Program
             return 0;
         }
 
-        Console.WriteLine($"Emulator.Bench: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
-            + $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Configuration}");
-        if (Configuration != "Release")
-        {
-            Console.WriteLine("  warning: not a Release build; run with -c Release for real figures");
-        }
-
         var (emulatorOptions, settings) = EmulatorSettings.Create(options);
-        Console.WriteLine("Emulator options: " + string.Join(", ", settings));
-        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(50));
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -66,20 +59,64 @@ public static class Program
             cancel.Cancel();
         };
 
-        await using var emulator = await AwsEmulator.StartAsync(emulatorOptions, ct: cancel.Token).ConfigureAwait(false);
-        using var ec2 = Client(emulator.ServiceUrl, emulatorOptions.Region, options.Workers);
+        switch (options.Mode)
+        {
+            case BenchMode.Server:
+            {
+                await using var server = await AwsEmulator.StartAsync(emulatorOptions, options.Listen, cancel.Token).ConfigureAwait(false);
+                await ServerProcess.ServeUntilParentExitsAsync(server.ServiceUrl).ConfigureAwait(false);
+                return 0;
+            }
 
-        Console.WriteLine($"Seeding {options.Instances:N0} instances (RunInstances, {options.Batch} per call) and {options.Volumes:N0} volumes at {emulator.ServiceUrl}");
+            case BenchMode.CannedServer:
+            {
+                var ids = new SeededWorld(options.InstanceIds, 1, options.VolumeIds, 1, 0);
+                await using var canned = await CannedServer.StartAsync(options.Url!, ids, options, cancel.Token).ConfigureAwait(false);
+                await ServerProcess.ServeUntilParentExitsAsync(canned.Url).ConfigureAwait(false);
+                return 0;
+            }
+        }
+
+        Console.WriteLine($"Emulator.Bench: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
+            + $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Configuration}");
+        if (Configuration != "Release")
+        {
+            Console.WriteLine("  warning: not a Release build; run with -c Release for real figures");
+        }
+
+        Console.WriteLine(options.Mode switch
+        {
+            BenchMode.InProcess => "Emulator in this process (--in-process): CPU, allocations and working set are emulator and client together",
+            BenchMode.Client => $"Emulator at {options.Url} (--url): CPU, allocations and working set are the client's only",
+            _ => "Emulator in a child process (--server): 'client' figures are this process, 'emulator' the child; both share this machine's cores",
+        });
+        if (options.Mode != BenchMode.Client)
+        {
+            Console.WriteLine("Emulator options: " + string.Join(", ", settings));
+        }
+
+        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(50));
+        await using var emulator = options.Mode == BenchMode.InProcess
+            ? await AwsEmulator.StartAsync(emulatorOptions, ct: cancel.Token).ConfigureAwait(false)
+            : null;
+        await using var child = options.Mode == BenchMode.OutOfProcess
+            ? await ServerProcess.StartAsync(["--server", .. options.ServerArguments()], cancel.Token).ConfigureAwait(false)
+            : null;
+        var url = emulator?.ServiceUrl ?? child?.Url ?? options.Url!;
+        Func<TimeSpan>? serverCpu = child is null ? null : () => child.CpuTime;
+        using var ec2 = Client(url, emulatorOptions.Region, options.Workers);
+
+        Console.WriteLine($"Seeding {options.Instances:N0} instances (RunInstances, {options.Batch} per call) and {options.Volumes:N0} volumes at {url}");
         memory.StartPhase();
         var world = await new Seeder(ec2, options, Console.Out).SeedAsync(cancel.Token).ConfigureAwait(false);
         Console.WriteLine($"  peak working set while seeding: {Megabytes(memory.PhasePeak)}");
-        Console.WriteLine("World: " + Describe(emulator.Snapshot()));
+        Console.WriteLine("World: " + Describe(await SnapshotAsync(url, cancel.Token).ConfigureAwait(false)));
 
         var apis = new[] { Apis.DescribeInstances, Apis.DescribeVolumes }
             .Where(api => options.Only is not { } only || api.EndsWith(only, StringComparison.OrdinalIgnoreCase))
             .Where(api => api == Apis.DescribeInstances ? world.InstanceIds.Count > 0 : world.VolumeIds.Count > 0)
             .ToList();
-        var runner = new LoadRunner(ec2, world, options, memory);
+        var runner = new LoadRunner(ec2, world, options, memory, serverCpu);
         var results = new List<LoadResult>();
         foreach (var api in apis)
         {
@@ -93,21 +130,13 @@ public static class Program
 
         if (options.Baseline)
         {
-            await using var canned = await CannedServer.StartAsync(emulator.ServiceUrl, world, options, cancel.Token).ConfigureAwait(false);
-            using var cannedClient = Client(canned.Url, emulatorOptions.Region, options.Workers);
-            var baseline = new LoadRunner(cannedClient, world, options, memory);
-            foreach (var api in apis)
-            {
-                Console.WriteLine();
-                Console.WriteLine($"Baseline {api} (same mix, canned emulator responses: {options.Workers} workers, {options.DurationSeconds:0.#} s){LoadAverage()}");
-                Print(await baseline.RunAsync(api, cancel.Token).ConfigureAwait(false));
-            }
-
-            Console.WriteLine("  canned bodies: " + canned.Sizes);
+            await RunBaselineAsync(options, url, world, emulatorOptions.Region, apis, memory, cancel.Token).ConfigureAwait(false);
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Peak working set of the process (emulator + SDK client + seeded world): {Megabytes(memory.OverallPeak)}");
+        Console.WriteLine(options.Mode == BenchMode.InProcess
+            ? $"Peak working set of the process (emulator + SDK client + seeded world): {Megabytes(memory.OverallPeak)}"
+            : $"Peak working set: client {Megabytes(memory.OverallPeak)}" + (child is null ? "" : $", emulator {Megabytes(child.PeakWorkingSet)}"));
         foreach (var result in results)
         {
             Console.WriteLine($"Target >= {TargetPerSecond:N0} req/s for {result.Api}: {result.All.PerSecond:N0} req/s, "
@@ -115,6 +144,45 @@ public static class Program
         }
 
         return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    /// <summary>The same mix against canned responses, served like the emulator is (same process or a child).</summary>
+    private static async Task RunBaselineAsync(
+        BenchOptions options, Uri emulatorUrl, SeededWorld world, string region, IReadOnlyList<string> apis, MemorySampler memory, CancellationToken ct)
+    {
+        await using var canned = options.Mode == BenchMode.InProcess
+            ? await CannedServer.StartAsync(emulatorUrl, world, options, ct).ConfigureAwait(false)
+            : null;
+        await using var child = options.Mode == BenchMode.InProcess
+            ? null
+            : await ServerProcess.StartAsync(
+                [
+                    "--canned-server", "--emulator", emulatorUrl.ToString(), "--page-size", options.PageSize.ToString(CultureInfo.InvariantCulture),
+                    "--instance-ids", string.Join(',', world.InstanceIds.Take(3)), "--volume-ids", string.Join(',', world.VolumeIds.Take(3)),
+                ],
+                ct).ConfigureAwait(false);
+        var url = canned?.Url ?? child!.Url;
+        using var cannedClient = Client(url, region, options.Workers);
+        var baseline = new LoadRunner(cannedClient, world, options, memory, child is null ? null : () => child.CpuTime);
+        foreach (var api in apis)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Baseline {api} (same mix, canned emulator responses{(child is null ? "" : " from a child process")}: "
+                + $"{options.Workers} workers, {options.DurationSeconds:0.#} s){LoadAverage()}");
+            Print(await baseline.RunAsync(api, ct).ConfigureAwait(false));
+        }
+
+        if (canned is not null)
+        {
+            Console.WriteLine("  canned bodies: " + canned.Sizes);
+        }
+    }
+
+    private static async Task<WorldSnapshot> SnapshotAsync(Uri emulator, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = emulator };
+        return await http.GetFromJsonAsync<WorldSnapshot>(new Uri("_emulator/world", UriKind.Relative), ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The emulator answered an empty world snapshot.");
     }
 
     private static AmazonEC2Client Client(Uri url, string region, int workers) =>
@@ -154,9 +222,16 @@ public static class Program
 
         Row("all", r.All);
         Console.WriteLine($"  errors: {r.Errors}{(r.FirstError is null ? "" : " (first: " + r.FirstError + ")")}");
-        Console.WriteLine($"  process CPU {r.CpuCores:F2} of {Environment.ProcessorCount} cores; {r.AllocatedBytesPerRequest / 1024:N1} KiB allocated per request; "
+        var requests = r.All.Requests + r.Errors;
+        var cpu = r.ServerCpuCores is { } server
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"CPU: server {server:F2} + client {r.CpuCores:F2} of {Environment.ProcessorCount} cores; server {PerRequestMs(server):F3} ms CPU per request ({(server > 0 ? r.All.PerSecond / server : 0):N0} req/s per server core); client")
+            : $"process CPU {r.CpuCores:F2} of {Environment.ProcessorCount} cores;";
+        Console.WriteLine($"  {cpu} {r.AllocatedBytesPerRequest / 1024:N1} KiB allocated per request; "
             + $"GCs gen0/1/2 {r.Collections.Gen0}/{r.Collections.Gen1}/{r.Collections.Gen2}; peak working set {Megabytes(r.PeakWorkingSet)}");
         return;
+
+        double PerRequestMs(double cores) => requests == 0 ? 0 : cores * r.Elapsed.TotalMilliseconds / requests;
 
         static void Row(string name, KindResult k) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name,-10} {k.Requests,9:N0} {k.PerSecond,8:N0} {k.P50,8:F2} {k.P95,8:F2} {k.P99,8:F2} {k.Max,8:F1} {k.ItemsPerResponse,10:F1}"));

@@ -77,6 +77,15 @@ public sealed record InstanceTypeSpec(string Name, int VCpus, int MemoryMiB)
     /// <summary>Spot price per hour in every zone without a <see cref="SpotPriceDefinition"/> of its own.</summary>
     public decimal SpotPrice { get; init; }
 
+    /// <summary>
+    /// The zones that offer the type (DescribeInstanceTypeOfferings; RunInstances elsewhere is <c>Unsupported</c>);
+    /// null: every zone of the region.
+    /// </summary>
+    public IReadOnlyList<string>? Zones { get; init; }
+
+    /// <summary>Whether <paramref name="zone"/> offers the type.</summary>
+    public bool IsOfferedIn(string zone) => Zones is null || Zones.Contains(zone, StringComparer.Ordinal);
+
     /// <summary>Physical cores (two threads per core, as on the real types).</summary>
     public int CoreCount => Math.Max(1, VCpus / 2);
 

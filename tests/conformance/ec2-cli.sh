@@ -5,8 +5,7 @@
 #
 # Environment (all optional):
 #   AWS_CLI=/path/to/aws       the aws executable (default: /usr/bin/aws if it works, else the first working aws on PATH)
-#   SQS_AWS_CLI=/path/to/aws   the aws executable for the SQS part (default: AWS_CLI if it speaks SQS JSON, else the first
-#                              working aws on PATH that does; none: the SQS part is skipped)
+#   SQS_AWS_CLI=/path/to/aws   the aws executable for the SQS part (default: AWS_CLI; either SQS protocol, JSON or Query)
 #   EMULATOR_DLL=/path/to/StatefulSpot.Emulator.dll   run this build, do not build
 #   CONFIGURATION=Debug        configuration to build and run (default Debug)
 #   TIME_SCALE=0.01            --Emulator:TimeScale
@@ -517,27 +516,14 @@ sqs_protocol() {
 }
 
 sqs_track() {
-    local protocol candidate
-    protocol=$(sqs_protocol "$AWS")
-    if [[ $protocol != json ]]; then
-        skip "sqs with $AWS" "this CLI speaks the SQS $protocol protocol (form-encoded Action=CreateQueue...), the emulator serves SQS JSON 1.0 only (X-Amz-Target); such requests reach its EC2 endpoint and get InvalidAction"
-        AWS=""
-        if [[ -n ${SQS_AWS_CLI:-} ]]; then
-            aws_works "$SQS_AWS_CLI" && AWS=$SQS_AWS_CLI
-        else
-            while read -r candidate; do
-                if aws_works "$candidate" && [[ $(sqs_protocol "$candidate") == json ]]; then
-                    AWS=$candidate
-                    break
-                fi
-            done < <(type -a -p aws 2>/dev/null | awk '!seen[$0]++')
-        fi
-        if [[ -z $AWS ]]; then
-            skip "sqs" "no aws CLI on this machine speaks SQS JSON; set SQS_AWS_CLI"
-            return 0
-        fi
-        echo "# sqs: $AWS ($("$AWS" --version 2>&1 | head -1)), which speaks SQS JSON"
+    local protocol
+    if [[ -n ${SQS_AWS_CLI:-} ]]; then
+        aws_works "$SQS_AWS_CLI" || { not_ok "sqs" "SQS_AWS_CLI=$SQS_AWS_CLI does not run"; return 0; }
+        AWS=$SQS_AWS_CLI
     fi
+    protocol=$(sqs_protocol "$AWS")
+    # the emulator serves both: SQS JSON 1.0 (X-Amz-Target, newer botocore) and SQS Query (form-encoded Action=..., e.g. Debian's aws-cli 2.9)
+    echo "# sqs: $AWS ($("$AWS" --version 2>&1 | head -1)), which speaks the SQS $protocol protocol"
 
     local queue=conformance-$RUN_TAG url body='hello from the aws cli' receipt md5 events_url
     run sqs create-queue --queue-name "$queue" --attributes VisibilityTimeout=30
@@ -569,6 +555,9 @@ sqs_track() {
 
     run sqs delete-message --queue-url "$url" --receipt-handle not-a-receipt-handle
     check "sqs delete-message bad handle -> ReceiptHandleIsInvalid" fails_with ReceiptHandleIsInvalid
+
+    run sqs get-queue-url --queue-name "no-such-queue-$RUN_TAG"
+    check "sqs get-queue-url unknown queue -> AWS.SimpleQueueService.NonExistentQueue" fails_with AWS.SimpleQueueService.NonExistentQueue
 
     # the emulator's EventBridge-shaped EC2 events (the EC2 tracks launch instances meanwhile)
     run sqs get-queue-url --queue-name statefulspot-events

@@ -100,6 +100,13 @@ internal static class Ec2Errors
 
     public static Ec2Exception UnsupportedOperation(string message) => new("UnsupportedOperation", message);
 
+    public static Ec2Exception InvalidInstanceType(IEnumerable<string> types) =>
+        new("InvalidInstanceType", $"The following supplied instance types do not exist: [{string.Join(", ", types)}]");
+
+    public static Ec2Exception InstanceTypeNotOffered(string type, string zone, IEnumerable<string> offeredIn) =>
+        new("Unsupported", $"Your requested instance type ({type}) is not supported in your requested Availability Zone ({zone}). "
+            + $"Please retry your request by not specifying an Availability Zone or choosing {string.Join(", ", offeredIn)}.");
+
     public static Ec2Exception OperationNotPermitted(string message) => new("OperationNotPermitted", message);
 
     public static Ec2Exception Unauthorized() => new("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);

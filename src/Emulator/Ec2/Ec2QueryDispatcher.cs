@@ -13,7 +13,7 @@ namespace StatefulSpot.Emulator.Ec2;
 /// Serves the EC2 Query protocol: <c>POST /</c> with a form body, routed on <c>Action=</c>; answers
 /// <c>text/xml</c> with <c>x-amzn-RequestId</c>, or the EC2 error envelope with the status of the error.
 /// A call passes throttling, then injected faults, then waits its (scaled) latency, then runs atomically under the
-/// world lock. Signatures are not checked.
+/// world lock (a shared read lock for read-only actions, so Describe calls run in parallel). Signatures are not checked.
 /// </summary>
 internal sealed partial class Ec2QueryDispatcher(
     WorldGate gate, Ec2ActionTable actions, Ec2Throttle throttle, FaultInjector faults, SimulatedDurations durations, TimeProvider time,
@@ -64,16 +64,19 @@ internal sealed partial class Ec2QueryDispatcher(
                 throw before;
             }
 
-            var body = entry.Mutates
+            using var xml = entry.Mutates
                 ? gate.Write(state => Run(entry, request, state, action, requestId))
                 : gate.Read(state => Run(entry, request, state, action, requestId));
             if (fault.Error is { } after)
             {
                 throw after;
             }
+
+            var body = xml.End();
             LogCall(action, StatusCodes.Status200OK);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = ContentType;
+            response.ContentLength = body.Length;
             await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -92,11 +95,20 @@ internal sealed partial class Ec2QueryDispatcher(
         }
     }
 
-    private static byte[] Run(Ec2ActionEntry entry, QueryNode request, EmulatorState state, string action, string requestId)
+    /// <summary>Runs the action inside the gate; the caller ends and writes out the response after leaving it.</summary>
+    private static Ec2XmlWriter Run(Ec2ActionEntry entry, QueryNode request, EmulatorState state, string action, string requestId)
     {
-        using var xml = Ec2XmlWriter.ForResponse(action, requestId);
-        entry.Handler(new Ec2Call(request, state, xml));
-        return xml.Finish();
+        var xml = Ec2XmlWriter.ForResponse(action, requestId);
+        try
+        {
+            entry.Handler(new Ec2Call(request, state, xml));
+            return xml;
+        }
+        catch
+        {
+            xml.Dispose();
+            throw;
+        }
     }
 
     private static async Task WriteErrorAsync(HttpResponse response, Ec2Exception error, string requestId, CancellationToken cancellation)

@@ -16,18 +16,12 @@ internal sealed class FaultInjector(Random random)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _faults = new(StringComparer.Ordinal);
-    private TimeSpan _consistencyWindow;
+    private long _consistencyWindowTicks;
 
+    /// <summary>Read without the lock: every lookup of every Describe reads it, from concurrent readers.</summary>
     public TimeSpan ConsistencyWindow
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _consistencyWindow;
-            }
-        }
-
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _consistencyWindowTicks));
         set
         {
             if (value < TimeSpan.Zero)
@@ -35,10 +29,7 @@ internal sealed class FaultInjector(Random random)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The eventual-consistency window must not be negative.");
             }
 
-            lock (_lock)
-            {
-                _consistencyWindow = value;
-            }
+            Interlocked.Exchange(ref _consistencyWindowTicks, value.Ticks);
         }
     }
 
@@ -63,7 +54,7 @@ internal sealed class FaultInjector(Random random)
         lock (_lock)
         {
             _faults.Clear();
-            _consistencyWindow = TimeSpan.Zero;
+            Interlocked.Exchange(ref _consistencyWindowTicks, 0);
         }
     }
 

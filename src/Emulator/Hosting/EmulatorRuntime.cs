@@ -64,10 +64,13 @@ internal sealed class EmulatorRuntime : IDisposable
         new NetworkInterfaceActions(interfaces, new NetworkInterfaceAttachmentOperations(context), new NetworkInterfaceXml(xml)).Register(table);
         new AddressActions(new AddressOperations(context), new AddressXml(xml, options)).Register(table);
         new NetworkActions(catalog, options, new NetworkXml(xml, options, catalog)).Register(table);
+        new InstanceTypeActions(catalog, options).Register(table);
         new TagActions(new TagOperations(context)).Register(table);
         new PricingActions(new SpotPriceOperations(context, time.GetUtcNow())).Register(table);
         Ec2 = new Ec2QueryDispatcher(_gate, table, throttle, faults, durations, time, loggers.CreateLogger<Ec2QueryDispatcher>());
-        Sqs = new SqsJsonDispatcher(new SqsActions(_gate, _queues, messages, time), loggers.CreateLogger<SqsJsonDispatcher>(), _stopping.Token);
+        var sqsActions = new SqsActions(_gate, _queues, messages, time);
+        Sqs = new SqsJsonDispatcher(sqsActions, loggers.CreateLogger<SqsJsonDispatcher>(), _stopping.Token);
+        SqsQuery = new SqsQueryDispatcher(sqsActions, loggers.CreateLogger<SqsQueryDispatcher>(), _stopping.Token);
         Control = new WorldControl(
             _gate, spot, new HealthEventOperations(context), capacity, volumes, faults, throttle, clock,
             new SnapshotBuilder(_queues, capacity, clock), loggers.CreateLogger<WorldControl>());
@@ -86,6 +89,8 @@ internal sealed class EmulatorRuntime : IDisposable
     public Ec2QueryDispatcher Ec2 { get; }
 
     public SqsJsonDispatcher Sqs { get; }
+
+    public SqsQueryDispatcher SqsQuery { get; }
 
     public WorldControl Control { get; }
 

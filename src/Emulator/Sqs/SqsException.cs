@@ -72,6 +72,10 @@ internal static class SqsErrors
     public static SqsException UnknownOperation(string target) =>
         new("com.amazon.coral.service#UnknownOperationException", null, $"Operation {target} is not supported by the emulator.");
 
+    /// <summary>An unknown Action in the Query protocol.</summary>
+    public static SqsException InvalidAction(string action) =>
+        new(Ns + "InvalidAction", "InvalidAction", $"The action {action} is not valid for this endpoint.");
+
     public static SqsException SerializationError(string message) =>
         new("com.amazon.coral.service#SerializationException", null, message);
 

@@ -275,4 +275,23 @@ public sealed class VolumeTests
         await Ec2Assert.FailsAsync("InvalidVolume.NotFound", () => world.DescribeVolumeAsync(volume.VolumeId));
         await Ec2Assert.FailsAsync("InvalidVolume.NotFound", () => world.Ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volume.VolumeId }));
     }
+
+    [Fact]
+    public async Task DescribeVolumes_NextToken_ContinuesAfterTheLastVolumeEvenWhenAnEarlierOneWasDeleted()
+    {
+        await using var world = await EmulatorHarness.StartAsync();
+        var created = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            created.Add((await world.CreateAvailableVolumeAsync(DefaultWorld.ZoneA)).VolumeId);
+        }
+
+        var first = await world.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { MaxResults = 5 });
+        await world.Ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = created[0] });
+        var second = await world.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { MaxResults = 5, NextToken = first.NextToken });
+
+        Assert.Equal(created[..5], first.Volumes.Select(v => v.VolumeId));
+        Assert.Equal(created[5..], second.Volumes.Select(v => v.VolumeId));
+        Assert.Null(second.NextToken);
+    }
 }

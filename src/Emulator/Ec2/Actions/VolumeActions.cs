@@ -36,8 +36,7 @@ internal sealed class VolumeActions(VolumeOperations volumes, VolumeXml xml)
     private void DescribeVolumes(Ec2Call call)
     {
         var r = call.Request;
-        var all = volumes.Describe(call.State, r.StringList("VolumeId"), Ec2Filter.Parse(r));
-        var (page, next) = Pagination.Apply(all, r.Int("MaxResults"), r.String("NextToken"), 5, 500);
+        var (page, next) = volumes.Describe(call.State, r.StringList("VolumeId"), Ec2Filter.Parse(r), r.Int("MaxResults"), r.String("NextToken"));
         call.Xml.Items("volumeSet", page, v => xml.Volume(call.Xml, v));
         call.Xml.Element("nextToken", next);
     }

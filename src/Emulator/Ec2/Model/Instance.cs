@@ -12,9 +12,11 @@ internal enum InstanceStateName
 }
 
 /// <summary>An EC2 instance. Its volumes and network interfaces are not stored here: they are the volumes / ENIs whose attachment names it.</summary>
-internal sealed class Instance
+internal sealed class Instance : ISequenced
 {
     public required string InstanceId { get; init; }
+
+    string ISequenced.Id => InstanceId;
 
     public required string ReservationId { get; init; }
 

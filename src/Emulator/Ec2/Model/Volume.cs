@@ -38,9 +38,11 @@ internal sealed class VolumeAttachment
 }
 
 /// <summary>An EBS volume.</summary>
-internal sealed class Volume
+internal sealed class Volume : ISequenced
 {
     public required string VolumeId { get; init; }
+
+    string ISequenced.Id => VolumeId;
 
     public long Sequence { get; init; }
 

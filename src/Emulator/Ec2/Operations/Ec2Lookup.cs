@@ -18,6 +18,22 @@ internal sealed partial class Ec2Lookup(FaultInjector faults, SimulationClock cl
         return window <= TimeSpan.Zero || clock.Now - createdAt >= window;
     }
 
+    /// <summary>
+    /// <see cref="IsVisible(DateTimeOffset)"/> with the window and the clock read once, for a Describe that tests every
+    /// resource of the world.
+    /// </summary>
+    public Func<DateTimeOffset, bool> VisibleNow()
+    {
+        var window = faults.ConsistencyWindow;
+        if (window <= TimeSpan.Zero)
+        {
+            return static _ => true;
+        }
+
+        var propagatedBefore = clock.Now - window;
+        return createdAt => createdAt <= propagatedBefore;
+    }
+
     public bool IsVisible(Instance i) => IsVisible(i.LaunchTime);
 
     public bool IsVisible(Volume v) => IsVisible(v.CreateTime);
@@ -63,7 +79,7 @@ internal sealed partial class Ec2Lookup(FaultInjector faults, SimulationClock cl
         id.Length > prefix.Length + 1 && id.StartsWith(prefix + "-", StringComparison.Ordinal) && HexSuffix().IsMatch(id[(prefix.Length + 1)..]);
 
     private static IReadOnlyList<T> Find<T>(
-        Dictionary<string, T> resources, IReadOnlyList<string> ids, Func<T, bool> visible, string prefix, string malformedCode,
+        IReadOnlyDictionary<string, T> resources, IReadOnlyList<string> ids, Func<T, bool> visible, string prefix, string malformedCode,
         Func<IReadOnlyList<string>, Ec2Exception> notFound)
     {
         var found = new List<T>(ids.Count);

@@ -31,11 +31,17 @@ internal sealed class InstanceLauncher(
         }
 
         var image = ctx.Lookup.Image(state, request.ImageId ?? throw Ec2Errors.MissingParameter("ImageId"));
-        var type = ctx.RequireInstanceType(request.InstanceType ?? throw Ec2Errors.MissingParameter("InstanceType")).Name;
+        var typeSpec = ctx.RequireInstanceType(request.InstanceType ?? throw Ec2Errors.MissingParameter("InstanceType"));
+        var type = typeSpec.Name;
         ImageLaunchPlanner.CheckRunnable(image, type);
         var (minCount, maxCount) = Counts(request);
         var spot = Market(request);
         var plan = PlanNetwork(state, request, maxCount);
+        if (!typeSpec.IsOfferedIn(plan.Subnet.Zone))
+        {
+            throw Ec2Errors.InstanceTypeNotOffered(type, plan.Subnet.Zone, ctx.Catalog.Zones.Select(z => z.Name).Where(typeSpec.IsOfferedIn));
+        }
+
         var devices = new ImageLaunchPlanner(ctx).PlanVolumes(state, image, request.BlockDevices);
         var count = FitAddresses(state, plan, minCount, maxCount);
         count = capacity.Fit(state, type, plan.Subnet.Zone, spot ? Catalog.SpotMarket : Catalog.OnDemandMarket, minCount, count);
@@ -69,13 +75,13 @@ internal sealed class InstanceLauncher(
                 Tags = request.Tags.For(TagSpecifications.Instance),
                 DisableApiTermination = request.DisableApiTermination,
             };
-            state.Ec2.Instances[instance.InstanceId] = instance;
+            state.Ec2.Instances.Add(instance);
 
             foreach (var planned in plan.Interfaces)
             {
                 if (planned.Existing is { } existing)
                 {
-                    NetworkInterfaceOperations.AttachAtLaunch(existing, instance, planned.DeviceIndex);
+                    NetworkInterfaceOperations.AttachAtLaunch(state, existing, instance, planned.DeviceIndex);
                 }
                 else
                 {

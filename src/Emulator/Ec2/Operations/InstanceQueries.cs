@@ -59,9 +59,17 @@ internal sealed class InstanceQueries(Ec2Context ctx)
         }
 
         var matches = Filters.Compile(filters);
-        var candidates = ids.Count > 0 ? ctx.Lookup.Instances(state, ids) : state.Ec2.Instances.Values.Where(ctx.Lookup.IsVisible);
-        var all = candidates.Select(i => new InstanceView(i, state.Ec2)).Where(matches).OrderBy(v => v.Instance.Sequence).ToList();
-        return Pagination.Apply(all, maxResults, nextToken, 5, 1000);
+        if (ids.Count > 0)
+        {
+            var found = ctx.Lookup.Instances(state, ids).Select(i => new InstanceView(i, state.Ec2)).Where(matches).OrderBy(v => v.Instance.Sequence).ToList();
+            return Pagination.Apply(found, maxResults, nextToken, 5, 1000);
+        }
+
+        var visible = ctx.Lookup.VisibleNow();
+        var (page, next) = Pagination.Ordered(
+            state.Ec2.Instances.Values, i => i.Sequence, i => visible(i.LaunchTime) && matches(new InstanceView(i, state.Ec2)),
+            maxResults, nextToken, 5, 1000);
+        return (page.Select(i => new InstanceView(i, state.Ec2)).ToList(), next);
     }
 
     /// <summary>Running instances only unless <paramref name="includeAll"/>; ids of instances in other states are skipped, not errors.</summary>

@@ -46,9 +46,9 @@ internal sealed class NetworkInterfaceAttachmentOperations(Ec2Context ctx)
 
         var now = ctx.Now;
         eni.Status = NetworkInterfaceStatus.InUse;
-        eni.Attachment = NetworkInterfaceOperations.NewAttachment(instanceId, deviceIndex, deleteOnTermination: false, now);
+        state.Ec2.SetAttachment(eni, NetworkInterfaceOperations.NewAttachment(instanceId, deviceIndex, deleteOnTermination: false, now));
         state.Timeline.Schedule(now + ctx.Durations.NetworkInterfaceAttachment, TransitionKind.NetworkInterfaceAttached, eniId,
-            eni.Attachment.AttachmentId);
+            eni.Attachment!.AttachmentId);
         return eni;
     }
 
@@ -129,7 +129,7 @@ internal sealed class NetworkInterfaceAttachmentOperations(Ec2Context ctx)
         if (state.Ec2.NetworkInterfaces.TryGetValue(eniId, out var eni)
             && eni.Attachment is { State: AttachmentState.Detaching } attachment && attachment.AttachmentId == attachmentId)
         {
-            eni.Attachment = null;
+            state.Ec2.SetAttachment(eni, null);
             eni.Status = NetworkInterfaceStatus.Available;
         }
     }

@@ -55,7 +55,7 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
         var subnet = ctx.RequireSubnet(args.SubnetId ?? throw Ec2Errors.MissingParameter("SubnetId"));
         var eni = New(state, subnet, args.PrivateIpAddress, args.Description, args.SecurityGroupIds, args.Tags, args.ClientToken);
         eni.Status = NetworkInterfaceStatus.Pending;
-        state.Ec2.NetworkInterfaces[eni.NetworkInterfaceId] = eni;
+        state.Ec2.Add(eni);
         state.Timeline.Schedule(ctx.Now + ctx.Durations.NetworkInterfacePending, TransitionKind.NetworkInterfaceAvailable, eni.NetworkInterfaceId);
         ClientTokens.Record(state.Ec2, CreateAction, args.ClientToken, args.Fingerprint, [eni.NetworkInterfaceId]);
         return eni;
@@ -69,15 +69,15 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
         var eni = New(state, subnet, privateIp, description, securityGroupIds, tags, clientToken: null);
         eni.Status = NetworkInterfaceStatus.InUse;
         eni.Attachment = NewAttachment(instance.InstanceId, deviceIndex, deleteOnTermination, instance.LaunchTime);
-        state.Ec2.NetworkInterfaces[eni.NetworkInterfaceId] = eni;
+        state.Ec2.Add(eni);
         return eni;
     }
 
     /// <summary>Attaches an existing, available interface to a launching instance (never delete-on-termination).</summary>
-    public static void AttachAtLaunch(NetworkInterface eni, Instance instance, int deviceIndex)
+    public static void AttachAtLaunch(EmulatorState state, NetworkInterface eni, Instance instance, int deviceIndex)
     {
         eni.Status = NetworkInterfaceStatus.InUse;
-        eni.Attachment = NewAttachment(instance.InstanceId, deviceIndex, deleteOnTermination: false, instance.LaunchTime);
+        state.Ec2.SetAttachment(eni, NewAttachment(instance.InstanceId, deviceIndex, deleteOnTermination: false, instance.LaunchTime));
     }
 
     public IReadOnlyList<NetworkInterface> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
@@ -134,7 +134,7 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
             }
             else
             {
-                eni.Attachment = null;
+                state.Ec2.SetAttachment(eni, null);
                 eni.Status = NetworkInterfaceStatus.Available;
             }
         }
@@ -143,7 +143,7 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
     /// <summary>Deletes an interface; an Elastic IP bound to it is disassociated.</summary>
     private static void Remove(EmulatorState state, NetworkInterface eni)
     {
-        state.Ec2.NetworkInterfaces.Remove(eni.NetworkInterfaceId);
+        state.Ec2.Remove(eni);
         if (state.Ec2.AddressOf(eni.NetworkInterfaceId) is { } address)
         {
             AddressOperations.Disassociate(address);

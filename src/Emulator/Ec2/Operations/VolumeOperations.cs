@@ -76,7 +76,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             ClientToken = args.ClientToken,
             Tags = args.Tags,
         };
-        state.Ec2.Volumes[volume.VolumeId] = volume;
+        state.Ec2.Add(volume);
         state.Timeline.Schedule(now + ctx.Durations.VolumeCreating, TransitionKind.VolumeAvailable, volume.VolumeId);
         ClientTokens.Record(state.Ec2, CreateAction, args.ClientToken, args.Fingerprint, [volume.VolumeId]);
         return volume;
@@ -109,15 +109,22 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
                 DeleteOnTermination = spec.DeleteOnTermination,
             },
         };
-        state.Ec2.Volumes[volume.VolumeId] = volume;
+        state.Ec2.Add(volume);
         return volume;
     }
 
-    public IReadOnlyList<Volume> Describe(EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters)
+    public (IReadOnlyList<Volume> Page, string? NextToken) Describe(
+        EmulatorState state, IReadOnlyList<string> ids, IReadOnlyList<Ec2Filter> filters, int? maxResults, string? nextToken)
     {
         var matches = Filters.Compile(filters);
-        var candidates = ids.Count > 0 ? ctx.Lookup.Volumes(state, ids) : state.Ec2.Volumes.Values.Where(ctx.Lookup.IsVisible);
-        return candidates.Where(matches).OrderBy(v => v.Sequence).ToList();
+        if (ids.Count > 0)
+        {
+            return Pagination.Apply(ctx.Lookup.Volumes(state, ids).Where(matches).OrderBy(v => v.Sequence).ToList(), maxResults, nextToken, 5, 500);
+        }
+
+        var visible = ctx.Lookup.VisibleNow();
+        return Pagination.Ordered(
+            state.Ec2.Volumes.Values, v => v.Sequence, v => visible(v.CreateTime) && matches(v), maxResults, nextToken, 5, 500);
     }
 
     public Volume Attach(EmulatorState state, string volumeId, string instanceId, string device)
@@ -156,7 +163,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
 
         var now = ctx.Now;
         volume.State = VolumeState.InUse;
-        volume.Attachment = new VolumeAttachment
+        state.Ec2.SetAttachment(volume, new VolumeAttachment
         {
             Reference = Guid.NewGuid().ToString("N"),
             InstanceId = instanceId,
@@ -164,8 +171,8 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             State = AttachmentState.Attaching,
             AttachTime = now,
             DeleteOnTermination = false,
-        };
-        state.Timeline.Schedule(now + ctx.Durations.VolumeAttaching, TransitionKind.VolumeAttached, volumeId, volume.Attachment.Reference);
+        });
+        state.Timeline.Schedule(now + ctx.Durations.VolumeAttaching, TransitionKind.VolumeAttached, volumeId, volume.Attachment!.Reference);
         return volume;
     }
 
@@ -236,7 +243,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
             throw Ec2Errors.IncorrectState($"The volume '{volumeId}' is '{volume.State.ToWire()}'.");
         }
 
-        state.Ec2.Volumes.Remove(volumeId);
+        state.Ec2.Remove(volume);
     }
 
     /// <summary>Timed: <c>creating → available</c>.</summary>
@@ -264,7 +271,7 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         if (state.Ec2.Volumes.TryGetValue(volumeId, out var volume)
             && volume.Attachment is { State: AttachmentState.Detaching } attachment && attachment.Reference == reference)
         {
-            volume.Attachment = null;
+            state.Ec2.SetAttachment(volume, null);
             volume.State = VolumeState.Available;
         }
     }
@@ -288,11 +295,11 @@ internal sealed partial class VolumeOperations(Ec2Context ctx)
         {
             if (volume.Attachment!.DeleteOnTermination)
             {
-                state.Ec2.Volumes.Remove(volume.VolumeId);
+                state.Ec2.Remove(volume);
             }
             else
             {
-                volume.Attachment = null;
+                state.Ec2.SetAttachment(volume, null);
                 volume.State = VolumeState.Available;
             }
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using StatefulSpot.Emulator.Core;
 
 namespace StatefulSpot.Emulator.Ec2.Xml;
 
@@ -20,7 +21,7 @@ internal sealed class Ec2XmlWriter : IDisposable
         OmitXmlDeclaration = false,
     };
 
-    private readonly MemoryStream _buffer = new();
+    private readonly PooledBufferStream _buffer = new();
     private readonly XmlWriter _writer;
 
     private Ec2XmlWriter()
@@ -63,6 +64,9 @@ internal sealed class Ec2XmlWriter : IDisposable
             _writer.WriteElementString(name, Namespace, value);
         }
     }
+
+    /// <summary>The text of a list item of plain values (<c>&lt;item&gt;value&lt;/item&gt;</c>).</summary>
+    public void Value(string value) => _writer.WriteString(value);
 
     public void Element(string name, bool value) => Element(name, value ? "true" : "false");
 
@@ -113,11 +117,14 @@ internal sealed class Ec2XmlWriter : IDisposable
         Element("value", t.Value);
     });
 
-    public byte[] Finish()
+    public byte[] Finish() => End().ToArray();
+
+    /// <summary>Ends the document; the bytes stay in the writer's pooled buffer until it is disposed.</summary>
+    public ReadOnlyMemory<byte> End()
     {
         _writer.WriteEndDocument();
         _writer.Flush();
-        return _buffer.ToArray();
+        return _buffer.Written;
     }
 
     public void Dispose()
