@@ -42,6 +42,9 @@ public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
     public Task<CreateSnapshotResponse> CreateSnapshotAsync(CreateSnapshotRequest request, CancellationToken cancellationToken) =>
         ec2.CreateSnapshotAsync(request, cancellationToken);
 
+    public Task<DescribeInstanceTypeOfferingsResponse> DescribeInstanceTypeOfferingsAsync(DescribeInstanceTypeOfferingsRequest request,
+        CancellationToken cancellationToken) => ec2.DescribeInstanceTypeOfferingsAsync(request, cancellationToken);
+
     public Task<CreateImageResponse> CreateImageAsync(CreateImageRequest request, CancellationToken cancellationToken) =>
         ec2.CreateImageAsync(request, cancellationToken);
 

@@ -36,6 +36,8 @@ public interface IEc2Api
 
     Task<DeleteSnapshotResponse> DeleteSnapshotAsync(DeleteSnapshotRequest request, CancellationToken cancellationToken);
 
+    Task<DescribeInstanceTypeOfferingsResponse> DescribeInstanceTypeOfferingsAsync(DescribeInstanceTypeOfferingsRequest request, CancellationToken cancellationToken);
+
     Task<CreateImageResponse> CreateImageAsync(CreateImageRequest request, CancellationToken cancellationToken);
 
     Task<RegisterImageResponse> RegisterImageAsync(RegisterImageRequest request, CancellationToken cancellationToken);

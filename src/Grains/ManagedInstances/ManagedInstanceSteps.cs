@@ -95,6 +95,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             throw new InvalidSpecException([$"A persistent private IP (persistence.persistPrivateIp, network.privateIp or network.privateIpPool) pins the instance to one AZ, but 'subnetIds' spans {string.Join(", ", zones)}; keep subnets of one AZ."]);
         }
 
+        await CheckInstanceTypesAsync(spec, zones, cancellationToken);
         var first = (response.Subnets ?? []).First(s => s.SubnetId == spec.SubnetIds[0]);
         if (spec.Network.PrivateIp is { } privateIp)
         {
@@ -102,6 +103,34 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         }
 
         return [.. spec.SubnetIds.Select(id => new SubnetZone(id, response.Subnets!.First(s => s.SubnetId == id).AvailabilityZone))];
+    }
+
+    /// <summary>Every instance type of the spec must be offered in at least one of its AZs; the message names what is not.</summary>
+    private async Task CheckInstanceTypesAsync(ManagedInstanceSpec spec, IReadOnlyList<string> zones, CancellationToken cancellationToken)
+    {
+        var types = spec.LaunchSpecification.InstanceTypes.Preferred.Concat(spec.LaunchSpecification.InstanceTypes.Others)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var offered = new HashSet<string>(StringComparer.Ordinal);
+        string? nextToken = null;
+        do
+        {
+            var page = await ec2.DescribeInstanceTypeOfferingsAsync(new DescribeInstanceTypeOfferingsRequest
+            {
+                LocationType = Amazon.EC2.LocationType.AvailabilityZone,
+                Filters = [new Filter("location", [.. zones]), new Filter("instance-type", types)],
+                NextToken = nextToken,
+            }, cancellationToken);
+            offered.UnionWith((page.InstanceTypeOfferings ?? []).Select(o => o.InstanceType.Value));
+            nextToken = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(nextToken));
+
+        var missing = types.Where(t => !offered.Contains(t)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidSpecException([.. missing.Select(t =>
+                $"'launchSpecification.instanceTypes' has '{t}', which EC2 does not offer in {string.Join(", ", zones)}; choose a type offered there.")]);
+        }
     }
 
     /// <summary>

@@ -190,6 +190,25 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
         Assert.Contains("already used", taken.Message);
     }
 
+    [Fact]
+    public async Task Create_WithAnInstanceTypeEc2DoesNotOffer_IsRejectedBeforeAnythingIsCreated()
+    {
+        var spec = InterruptionRecoveryTests.DatabaseSpec() with
+        {
+            LaunchSpecification = InterruptionRecoveryTests.DatabaseSpec().LaunchSpecification with
+            {
+                InstanceTypes = new InstanceTypesSpec { Preferred = ["m5.large"], Others = ["x9.mega"] },
+            },
+        };
+        var interfacesBefore = (await fixture.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest())).NetworkInterfaces.Count;
+
+        var error = await Assert.ThrowsAsync<InvalidSpecException>(() => fixture.Client.CreateAsync(spec));
+
+        Assert.Contains("'x9.mega', which EC2 does not offer in us-east-1a", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("m5.large", error.Message, StringComparison.Ordinal);
+        Assert.Equal(interfacesBefore, (await fixture.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest())).NetworkInterfaces.Count);
+    }
+
     private Task<ManagedInstanceView> WaitAsync(string id, Func<ManagedInstanceView, bool> condition) =>
         fixture.Client.WaitUntilAsync(id, condition, StatefulSpotClusterFixture.Patience);
 
