@@ -25,6 +25,7 @@ public static partial class Program
 {
     private const string DemoSwitch = "--demo";
     private const string KeepRunningSwitch = "--keep-running";
+    private const string MembershipSection = StatefulSpotHostOptions.Section + ":Membership";
 
     public static async Task<int> Main(string[] args)
     {
@@ -117,6 +118,8 @@ public static partial class Program
                 silo.ConfigureEndpoints(host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: true);
             }
 
+            // Failure detection can be tuned (Orleans ClusterMembershipOptions: ProbeTimeout, NumMissedProbesLimit...).
+            silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(MembershipSection));
             silo.UsePostgres(connectionString, StorageNames.Instances);
             silo.AddStatefulSpot(host.EventQueueUrl!, builder.Configuration);
             silo.AddDashboard();

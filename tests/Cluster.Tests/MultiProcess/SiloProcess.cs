@@ -28,8 +28,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts <c>dotnet StatefulSpot.Silo.dll</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
-    public static SiloProcess Start(string workingDirectory, IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts <c>dotnet StatefulSpot.Silo.dll</c> with <paramref name="arguments"/> and extra <paramref name="environment"/>
+    /// variables in <paramref name="workingDirectory"/>.
+    /// </summary>
+    public static SiloProcess Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,6 +44,11 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var silo = new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process"));

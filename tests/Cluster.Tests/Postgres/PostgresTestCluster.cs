@@ -54,6 +54,7 @@ public static class PostgresTestCluster
                 o.NumMissedProbesLimit = 2;
                 o.NumVotesForDeathDeclaration = 1;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                o.ExtendProbeTimeoutDuringDegradation = false;
             });
             if (configuration[EmulatorUrlKey] is not { } emulatorUrl)
             {
