@@ -1,7 +1,11 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
@@ -12,25 +16,47 @@ using StatefulSpot.Silo.Storage;
 
 namespace StatefulSpot.Silo;
 
-public static class Program
+/// <summary>
+/// <c>StatefulSpot.Silo [--demo [--keep-running]]</c> runs a silo in the configured mode;
+/// <c>StatefulSpot.Silo schema apply</c> creates or upgrades the PostgreSQL schema of cluster mode and exits.
+/// Exit codes: 0 done, 1 failed at run time, 2 bad configuration or arguments.
+/// </summary>
+public static partial class Program
 {
     private const string DemoSwitch = "--demo";
     private const string KeepRunningSwitch = "--keep-running";
+    private const string MembershipSection = StatefulSpotHostOptions.Section + ":Membership";
 
     public static async Task<int> Main(string[] args)
     {
         var demo = args.Contains(DemoSwitch);
         var keepRunning = args.Contains(KeepRunningSwitch);
-        var builder = WebApplication.CreateBuilder([.. args.Where(a => a is not (DemoSwitch or KeepRunningSwitch))]);
+        var command = args.TakeWhile(a => !a.StartsWith('-')).ToArray();
+        var builder = WebApplication.CreateBuilder([.. args.Skip(command.Length).Where(a => a is not (DemoSwitch or KeepRunningSwitch))]);
 
-        var host = builder.Configuration.GetSection(StatefulSpotHostOptions.Section).Get<StatefulSpotHostOptions>() ?? new();
-        var problems = host.Validate();
-        if (problems.Count > 0)
+        if (command.Length > 0)
         {
-            await Console.Error.WriteLineAsync("StatefulSpot cannot start: " + string.Join(" ", problems));
-            return 2;
+            return command is ["schema", "apply"]
+                ? await ApplySchemaAsync(builder.Configuration)
+                : await FailAsync($"unknown command '{string.Join(' ', command)}'. The only command is 'schema apply'.");
         }
 
+        var (host, problems) = StatefulSpotHostOptions.Bind(builder.Configuration);
+        if (problems.Count > 0)
+        {
+            return await FailAsync(string.Join(" ", problems));
+        }
+
+        return host.Mode switch
+        {
+            HostMode.Cluster when demo => await FailAsync($"{DemoSwitch} runs only in local mode: it needs the in-process emulator."),
+            HostMode.Cluster => await RunClusterAsync(builder, host),
+            _ => await RunLocalAsync(builder, host, demo, keepRunning),
+        };
+    }
+
+    private static async Task<int> RunLocalAsync(WebApplicationBuilder builder, StatefulSpotHostOptions host, bool demo, bool keepRunning)
+    {
         var dataDirectory = Path.GetFullPath(host.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
         var emulatorOptions = new EmulatorOptions { TimeScale = 0.1, StateFile = Path.Combine(dataDirectory, "emulator-world.json") };
@@ -69,4 +95,106 @@ public static class Program
         await app.WaitForShutdownAsync();
         return exitCode;
     }
+
+    private static async Task<int> RunClusterAsync(WebApplicationBuilder builder, StatefulSpotHostOptions host)
+    {
+        var connectionString = host.ConnectionString!;
+        builder.WebHost.UseUrls(host.DashboardUrl);
+        builder.Services.AddAwsClients(host.Aws);
+        builder.Services.AddStatefulSpotClient();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = host.ClusterId;
+                o.ServiceId = host.ServiceId;
+            });
+            if (host.AdvertisedAddress is { } advertised)
+            {
+                silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            // Failure detection can be tuned (Orleans ClusterMembershipOptions: ProbeTimeout, NumMissedProbesLimit...).
+            silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(MembershipSection));
+            silo.UsePostgres(connectionString, StorageNames.Instances);
+            silo.AddStatefulSpot(host.EventQueueUrl!, builder.Configuration);
+            silo.AddDashboard();
+        });
+
+        var app = builder.Build();
+        app.MapOrleansDashboard();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Program));
+        var database = DescribeDatabase(connectionString);
+        try
+        {
+            await PostgresSchema.ApplyAsync(connectionString, app.Lifetime.ApplicationStopping);
+            LogSchemaApplied(logger, database);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            LogSchemaFailed(logger, exception, database);
+            await Console.Error.WriteLineAsync($"StatefulSpot cannot start: the PostgreSQL schema could not be applied to {database} "
+                + $"(check {StatefulSpotHostOptions.Section}:ConnectionString): {exception.Message}");
+            return 1;
+        }
+
+        await app.StartAsync();
+        Console.WriteLine($"StatefulSpot (cluster mode) is up. Cluster: {host.ClusterId}  Silo port: {host.SiloPort}  Gateway port: {host.GatewayPort}  "
+            + $"Dashboard: {host.DashboardUrl}  Database: {database}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary><c>schema apply</c>: needs only <c>StatefulSpot:ConnectionString</c>.</summary>
+    private static async Task<int> ApplySchemaAsync(IConfiguration configuration)
+    {
+        var key = $"{StatefulSpotHostOptions.Section}:{nameof(StatefulSpotHostOptions.ConnectionString)}";
+        var connectionString = configuration[key];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return await FailAsync($"{key} is required for 'schema apply' (or set StatefulSpot__ConnectionString).");
+        }
+
+        if (!PostgresConnectionString.TryParse(connectionString, out var error))
+        {
+            return await FailAsync($"{key} is not a valid PostgreSQL connection string: {error}");
+        }
+
+        var database = DescribeDatabase(connectionString);
+        try
+        {
+            await PostgresSchema.ApplyAsync(connectionString);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"The PostgreSQL schema could not be applied to {database}: {exception.Message}");
+            return 1;
+        }
+
+        Console.WriteLine($"The StatefulSpot PostgreSQL schema is in place in {database}.");
+        return 0;
+    }
+
+    /// <summary>host:port/database, never the password.</summary>
+    private static string DescribeDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+    }
+
+    private static async Task<int> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync("StatefulSpot cannot start: " + message);
+        return 2;
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "PostgreSQL schema is in place in {Database}")]
+    private static partial void LogSchemaApplied(ILogger logger, string database);
+
+    [LoggerMessage(2, LogLevel.Error, "PostgreSQL schema could not be applied to {Database}")]
+    private static partial void LogSchemaFailed(ILogger logger, Exception exception, string database);
 }

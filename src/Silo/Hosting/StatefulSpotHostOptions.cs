@@ -1,9 +1,14 @@
+using Microsoft.Extensions.Configuration;
+
 namespace StatefulSpot.Silo.Hosting;
 
 public enum HostMode
 {
     /// <summary>One silo, localhost clustering, SQLite grain state, the AWS emulator in-process.</summary>
     Local = 1,
+
+    /// <summary>N silos on PostgreSQL (clustering, grain state, reminders); real AWS or a standalone emulator.</summary>
+    Cluster = 2,
 }
 
 /// <summary>How the silo host runs. Bound from configuration section <see cref="Section"/>.</summary>
@@ -11,7 +16,7 @@ public sealed class StatefulSpotHostOptions
 {
     public const string Section = "StatefulSpot";
 
-    /// <summary>local (the default). Cluster mode comes with PostgreSQL.</summary>
+    /// <summary>local (the default) or cluster.</summary>
     public HostMode Mode { get; set; } = HostMode.Local;
 
     /// <summary>Where local mode keeps its SQLite database and the emulator's world file. Default <c>data</c> (relative to the working directory).</summary>
@@ -20,26 +25,64 @@ public sealed class StatefulSpotHostOptions
     /// <summary>Where the web host (Orleans dashboard) listens. Default http://127.0.0.1:5080; loopback unless changed.</summary>
     public string DashboardUrl { get; set; } = "http://127.0.0.1:5080";
 
-    /// <summary>Orleans ClusterId / ServiceId. The ServiceId must stay fixed for stored state to be found again.</summary>
+    /// <summary>Orleans ClusterId: silos (and clients) with the same one form a cluster. Default <c>statefulspot-local</c>.</summary>
     public string ClusterId { get; set; } = "statefulspot-local";
 
+    /// <summary>Orleans ServiceId; keys every stored state and reminder, so it must stay fixed. Default <c>statefulspot</c>.</summary>
     public string ServiceId { get; set; } = "statefulspot";
 
-    /// <summary>Silo-to-silo port of local mode. Default 11111.</summary>
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Client gateway port of local mode. Default 30000.</summary>
+    /// <summary>Client gateway port. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Cluster mode: the PostgreSQL connection string (Npgsql syntax) for clustering, grain state and reminders. Required there.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Cluster mode: the IP address or host name other silos and clients reach this silo at. Default: this host's first
+    /// IPv4 address. The silo listens on every address either way.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Cluster mode: URL of the SQS queue EventBridge delivers the EC2 events to. Required there.</summary>
+    public string? EventQueueUrl { get; set; }
+
+    /// <summary>Cluster mode: the AWS region and optional endpoint overrides (the standalone emulator).</summary>
+    public StatefulSpotAwsOptions Aws { get; set; } = new();
+
+    /// <summary>
+    /// Binds the section from <paramref name="configuration"/>. A value of the wrong type (a mode that is neither local
+    /// nor cluster, a port that is not a number) becomes a problem naming its key instead of an exception.
+    /// </summary>
+    public static (StatefulSpotHostOptions Options, IReadOnlyList<string> Problems) Bind(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        try
+        {
+            var options = section.Get<StatefulSpotHostOptions>() ?? new StatefulSpotHostOptions();
+            return (options, options.Validate());
+        }
+        catch (InvalidOperationException exception)
+        {
+            var mode = section[nameof(Mode)];
+            var problem = mode is not null && !Enum.TryParse<HostMode>(mode, ignoreCase: true, out _)
+                ? $"{Section}:Mode must be 'local' or 'cluster', not '{mode}'."
+                : exception.Message + (exception.InnerException is { } inner ? " " + inner.Message : "");
+            return (new StatefulSpotHostOptions(), [problem]);
+        }
+    }
 
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (!Enum.IsDefined(Mode))
         {
-            problems.Add($"{Section}:Mode must be 'local'.");
+            problems.Add($"{Section}:Mode must be 'local' or 'cluster'.");
         }
 
-        if (string.IsNullOrWhiteSpace(DataDirectory))
+        if (Mode == HostMode.Local && string.IsNullOrWhiteSpace(DataDirectory))
         {
             problems.Add($"{Section}:DataDirectory must name a directory.");
         }
@@ -49,9 +92,14 @@ public sealed class StatefulSpotHostOptions
             problems.Add($"{Section}:DashboardUrl must be an http(s) URL such as http://127.0.0.1:5080.");
         }
 
-        if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
+        if (string.IsNullOrWhiteSpace(ClusterId))
         {
-            problems.Add($"{Section}:ClusterId and {Section}:ServiceId must not be empty.");
+            problems.Add($"{Section}:ClusterId must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            problems.Add($"{Section}:ServiceId must not be empty.");
         }
 
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)
@@ -59,6 +107,69 @@ public sealed class StatefulSpotHostOptions
             problems.Add($"{Section}:SiloPort and {Section}:GatewayPort must be two different ports between 1 and 65535.");
         }
 
+        if (Mode == HostMode.Cluster)
+        {
+            ValidateCluster(problems);
+        }
+
         return problems;
     }
+
+    private void ValidateCluster(List<string> problems)
+    {
+        const string cluster = "when " + Section + ":Mode is cluster";
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            problems.Add($"{Section}:ConnectionString is required {cluster} (PostgreSQL, e.g. Host=db;Database=statefulspot;Username=statefulspot;Password=...).");
+        }
+        else if (!PostgresConnectionString.TryParse(ConnectionString, out var error))
+        {
+            problems.Add($"{Section}:ConnectionString is not a valid PostgreSQL connection string: {error}");
+        }
+
+        if (string.IsNullOrWhiteSpace(EventQueueUrl))
+        {
+            problems.Add($"{Section}:EventQueueUrl is required {cluster} (the SQS queue URL EventBridge delivers EC2 events to).");
+        }
+        else if (!IsHttpUrl(EventQueueUrl))
+        {
+            problems.Add($"{Section}:EventQueueUrl must be an http(s) URL such as https://sqs.us-east-1.amazonaws.com/123456789012/statefulspot-events.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Aws.Region))
+        {
+            problems.Add($"{Section}:Aws:Region is required {cluster} (e.g. us-east-1).");
+        }
+
+        if (Aws.Ec2ServiceUrl is not null && !IsHttpUrl(Aws.Ec2ServiceUrl))
+        {
+            problems.Add($"{Section}:Aws:Ec2ServiceUrl must be an http(s) URL such as http://127.0.0.1:4566.");
+        }
+
+        if (Aws.SqsServiceUrl is not null && !IsHttpUrl(Aws.SqsServiceUrl))
+        {
+            problems.Add($"{Section}:Aws:SqsServiceUrl must be an http(s) URL such as http://127.0.0.1:4566.");
+        }
+
+        if (AdvertisedAddress is not null && Uri.CheckHostName(AdvertisedAddress) == UriHostNameType.Unknown)
+        {
+            problems.Add($"{Section}:AdvertisedAddress must be an IP address or a host name, not '{AdvertisedAddress}'.");
+        }
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https";
+}
+
+/// <summary>AWS settings of cluster mode (section <c>StatefulSpot:Aws</c>). Credentials come from the default AWS chain.</summary>
+public sealed class StatefulSpotAwsOptions
+{
+    /// <summary>The region of the managed instances, e.g. us-east-1. Required in cluster mode.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Endpoint override for EC2 (the standalone emulator). Default: the region's AWS endpoint.</summary>
+    public string? Ec2ServiceUrl { get; set; }
+
+    /// <summary>Endpoint override for SQS (the standalone emulator). Default: the region's AWS endpoint.</summary>
+    public string? SqsServiceUrl { get; set; }
 }

@@ -1,0 +1,59 @@
+namespace StatefulSpot.Client;
+
+/// <summary>
+/// How an external .NET service reaches a StatefulSpot cluster: through the gateways listed in the cluster's PostgreSQL
+/// membership table (<see cref="ConnectionString"/> set, cluster mode), or the gateway of a silo on this machine
+/// (<see cref="UseLocalhost"/>, local mode).
+/// </summary>
+public sealed class StatefulSpotClientOptions
+{
+    /// <summary>
+    /// The cluster's PostgreSQL connection string (the silos' <c>StatefulSpot:ConnectionString</c>): gateways are discovered
+    /// from its membership table. Null (the default) connects to <see cref="GatewayPort"/> on localhost.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The silos' <c>StatefulSpot:ClusterId</c>. Default <c>statefulspot-local</c>.</summary>
+    public string ClusterId { get; set; } = "statefulspot-local";
+
+    /// <summary>The silos' <c>StatefulSpot:ServiceId</c>. Default <c>statefulspot</c>.</summary>
+    public string ServiceId { get; set; } = "statefulspot";
+
+    /// <summary>Gateway port of a silo on localhost, used when <see cref="ConnectionString"/> is null. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Connects to the gateway of a silo on this machine (local mode) instead of discovering gateways in PostgreSQL.</summary>
+    public StatefulSpotClientOptions UseLocalhost(int gatewayPort = 30000)
+    {
+        ConnectionString = null;
+        GatewayPort = gatewayPort;
+        return this;
+    }
+
+    /// <summary>Every setting that cannot work, each naming the property to fix.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            problems.Add($"{nameof(ClusterId)} must not be empty (use the silos' StatefulSpot:ClusterId).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            problems.Add($"{nameof(ServiceId)} must not be empty (use the silos' StatefulSpot:ServiceId).");
+        }
+
+        if (ConnectionString is not null && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            problems.Add($"{nameof(ConnectionString)} must be a PostgreSQL connection string, or null to use localhost.");
+        }
+
+        if (ConnectionString is null && GatewayPort is < 1 or > 65535)
+        {
+            problems.Add($"{nameof(GatewayPort)} must be between 1 and 65535.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,81 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Npgsql;
+using StatefulSpot.Client;
+using StatefulSpot.Cluster.Tests.Recovery;
+using StatefulSpot.Emulator;
+using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Silo.Storage;
+
+namespace StatefulSpot.Cluster.Tests.Postgres;
+
+/// <summary>
+/// Two silos on PostgreSQL membership, grain state and reminders, against the emulator through the real AWS SDK: the silo
+/// that runs a managed instance's recovery dies in the middle of it, and the other silo finishes it from the persisted
+/// saga cursor.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresClusterFailoverTests(PostgresServerFixture postgres)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Recovery_WhenItsSiloIsKilledHalfWay_CompletesOnTheOtherSilo_WithOneInstanceTheSameVolumeAndIp()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("failover");
+        await PostgresSchema.ApplyAsync(connectionString);
+        await using var emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = 0.02 });
+        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, silos: 2, serviceId: "statefulspot-failover",
+            emulator.ServiceUrl, emulator.EventQueueUrl);
+        var client = new StatefulSpotClient(cluster.Client);
+
+        var created = await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var before = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.True(before.Status == ManagedInstanceStatus.Active, $"creation ended in {before.Status}: {before.LastError}");
+        var volumeBefore = Assert.Single(before.Volumes);
+
+        var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GetGrain<IManagedInstanceGrain>(created.Id));
+        var hostSilo = Assert.Single(cluster.Silos, s => s.SiloAddress.Equals(host));
+
+        await emulator.InterruptAsync(before.InstanceId!);
+        var recycling = await client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Recycling, Patience);
+        Assert.True(await ReminderRowsAsync(connectionString, created.Id) > 0, "the running saga has no reminder in PostgreSQL");
+        await cluster.KillSiloAsync(hostSilo);
+
+        var after = await client.WaitUntilAsync(created.Id,
+            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+
+        Assert.True(after.Status == ManagedInstanceStatus.Active, $"the recovery ended in {after.Status}: {after.LastError} (killed at step {recycling.CurrentStep})");
+        var survivor = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GetGrain<IManagedInstanceGrain>(created.Id));
+        Assert.NotEqual(host, survivor);
+        Assert.NotEqual(before.InstanceId, after.InstanceId);
+        Assert.Equal(before.PrivateIp, after.PrivateIp);
+
+        // The emulator's world: exactly one live instance for the managed instance, with its private IP and its volume.
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("test", "test"),
+            new AmazonEC2Config { ServiceURL = emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        var live = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters =
+            [
+                new Filter("tag:statefulspot:managed-instance", [created.Id]),
+                new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),
+            ],
+        });
+        var instance = Assert.Single((live.Reservations ?? []).SelectMany(r => r.Instances ?? []));
+        Assert.Equal(after.InstanceId, instance.InstanceId);
+        Assert.Equal(before.PrivateIp, instance.PrivateIpAddress);
+        var volume = (await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeBefore.VolumeId!] })).Volumes.Single();
+        Assert.Equal(after.InstanceId, Assert.Single(volume.Attachments).InstanceId);
+    }
+
+    private static async Task<long> ReminderRowsAsync(string connectionString, string managedInstanceId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM OrleansRemindersTable WHERE GrainId LIKE @id", connection);
+        command.Parameters.AddWithValue("id", "%" + managedInstanceId + "%");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
