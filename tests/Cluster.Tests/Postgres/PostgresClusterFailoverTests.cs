@@ -40,6 +40,14 @@ public sealed class PostgresClusterFailoverTests(PostgresServerFixture postgres)
 
         await emulator.InterruptAsync(before.InstanceId!);
         var recycling = await client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Recycling, Patience);
+
+        // The status is written just before the saga registers its reminder (and reads interleave): allow it a moment.
+        var reminderDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await ReminderRowsAsync(connectionString, created.Id) == 0 && DateTime.UtcNow < reminderDeadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.True(await ReminderRowsAsync(connectionString, created.Id) > 0, "the running saga has no reminder in PostgreSQL");
         await cluster.KillSiloAsync(hostSilo);
 

@@ -1,0 +1,62 @@
+using StatefulSpot.Client;
+using StatefulSpot.Cluster.Tests.Recovery;
+using StatefulSpot.Emulator;
+using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Silo.Storage;
+
+namespace StatefulSpot.Cluster.Tests.Postgres;
+
+/// <summary>
+/// The SQS pulling agent is not tied to a silo: when the silos holding the event queue die, a silo that joined later
+/// takes the queue over, and a notice that was in flight on the dying silo is delivered again and handled once.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PullingAgentFailoverTests(PostgresServerFixture postgres)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task EveryOriginalSiloKilled_ALaterSiloPullsTheQueue_AndNoNoticeIsLost()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("agent_failover");
+        await PostgresSchema.ApplyAsync(connectionString);
+        await using var emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = 0.02 });
+        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, silos: 2, serviceId: "statefulspot-agent-failover",
+            emulator.ServiceUrl, emulator.EventQueueUrl);
+        var client = new StatefulSpotClient(cluster.Client);
+        var original = cluster.Silos.ToList();
+
+        var created = await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var first = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.True(first.Status == ManagedInstanceStatus.Active, $"creation ended in {first.Status}: {first.LastError}");
+
+        // One original silo dies; the notice that follows is pulled by whichever silo holds the queue now.
+        await cluster.KillSiloAsync(original[0]);
+        await emulator.InterruptAsync(first.InstanceId!);
+        var second = await WaitForRecoveryAsync(client, first);
+
+        // A new silo joins, and the notice is sent just before the last original silo dies: if that silo had taken
+        // the message, its visibility runs out and the new silo receives it again.
+        await cluster.StartAdditionalSiloAsync();
+        await emulator.InterruptAsync(second.InstanceId!);
+        await cluster.KillSiloAsync(original[1]);
+        var third = await WaitForRecoveryAsync(client, second);
+
+        Assert.Equal(first.PrivateIp, third.PrivateIp);
+        Assert.Equal(first.Volumes.Single().VolumeId, third.Volumes.Single().VolumeId);
+
+        // Each notice recovered the managed instance exactly once.
+        Assert.Equal(first.Generation + 2, third.Generation);
+        Assert.Equal(2, third.History.Count(h => h.Kind == OperationKind.Recycle));
+        Assert.All(third.History.Where(h => h.Kind == OperationKind.Recycle), h => Assert.Equal(OperationTrigger.SpotInterruption, h.Trigger));
+    }
+
+    private static async Task<ManagedInstanceView> WaitForRecoveryAsync(StatefulSpotClient client, ManagedInstanceView before)
+    {
+        var after = await client.WaitUntilAsync(before.Id,
+            v => v.Generation > before.Generation && v.Status != ManagedInstanceStatus.Recycling, Patience);
+        Assert.True(after.Status == ManagedInstanceStatus.Active, $"the recovery ended in {after.Status}: {after.LastError}");
+        Assert.NotEqual(before.InstanceId, after.InstanceId);
+        return after;
+    }
+}
