@@ -20,8 +20,11 @@ public sealed class TelemetryOptions
 {
     public const string Section = "StatefulSpot:Telemetry";
 
-    /// <summary>OTLP endpoint (e.g. http://collector:4317, gRPC) for traces and metrics. Default: none, no OTLP export.</summary>
+    /// <summary>OTLP endpoint (e.g. http://collector:4317, gRPC) for traces and metrics. Default: none (also when empty), no OTLP export.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The OTLP endpoint, or null when none is set.</summary>
+    public Uri? OtlpUri => string.IsNullOrWhiteSpace(OtlpEndpoint) ? null : new Uri(OtlpEndpoint);
 
     /// <summary>Serve the metrics in Prometheus text format at <see cref="StatefulSpotTelemetryExtensions.MetricsPath"/> on the silo's web host. Default true.</summary>
     public bool Prometheus { get; set; } = true;
@@ -32,7 +35,7 @@ public sealed class TelemetryOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (OtlpEndpoint is not null && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {
             problems.Add($"{Section}:OtlpEndpoint must be an http(s) URL such as http://otel-collector:4317, or unset.");
         }
@@ -70,7 +73,7 @@ public static class StatefulSpotTelemetryExtensions
             throw new InvalidOperationException("StatefulSpot cannot start: " + string.Join(" ", problems));
         }
 
-        var otlp = options.OtlpEndpoint is { } endpoint ? new Uri(endpoint) : null;
+        var otlp = options.OtlpUri;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithMetrics(metrics =>
