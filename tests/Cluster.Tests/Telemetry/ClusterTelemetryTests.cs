@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Diagnostics;
 using StatefulSpot.Cluster.Tests.Recovery;
+using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.Telemetry;
 
@@ -40,6 +41,48 @@ public sealed class ClusterTelemetryTests(StatefulSpotClusterFixture fixture) : 
 
         var lag = Assert.Single(recorder.Of(StatefulSpotMetrics.EventLag), m => m.Tag(StatefulSpotMetrics.EventKindTag) == "spot_interruption_warning");
         Assert.InRange(lag.Value, 0.0, 30.0);
+    }
+
+    [Fact]
+    public async Task RecoveryWithoutCapacity_IsCountedFailed_WithoutADowntime()
+    {
+        using var recorder = RecordSilos();
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with
+        {
+            SubnetIds = [DefaultWorld.SubnetC],
+            Strategy = new StrategySpec { FallbackToOnDemand = false },
+        };
+        spec = spec with { LaunchSpecification = spec.LaunchSpecification with { InstanceTypes = InstanceTypesSpec.Of("c5.large") } };
+        var before = await fixture.CreateActiveAsync(spec);
+
+        // Spot capacity gone: EC2 reclaims the running instance (a Spot interruption) and has none to launch.
+        await fixture.Emulator.SetCapacityAsync("c5.large", DefaultWorld.ZoneC, "spot", 0);
+        var failed = await fixture.Client.WaitUntilAsync(before.Id, v => v.Status == ManagedInstanceStatus.Error, TimeSpan.FromSeconds(90));
+
+        Assert.Contains("InsufficientInstanceCapacity", failed.LastError);
+        var recovery = Assert.Single(recorder.Of(StatefulSpotMetrics.Recoveries));
+        Assert.Equal("spot_interruption", recovery.Tag(StatefulSpotMetrics.TriggerTag));
+        Assert.Equal("failed", recovery.Tag(StatefulSpotMetrics.OutcomeTag));
+        Assert.Empty(recorder.Of(StatefulSpotMetrics.RecoveryDowntime));
+    }
+
+    [Fact]
+    public async Task RecoveryCutShortByADelete_IsCountedSuperseded()
+    {
+        using var recorder = RecordSilos();
+        var before = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
+
+        // The delete supersedes the recycle as it starts: the recycle's end is reported before DeleteAsync returns.
+        var recycling = await fixture.Client.RecycleAsync(before.Id);
+        Assert.Equal(ManagedInstanceStatus.Recycling, recycling.Status);
+        var deleting = await fixture.Client.DeleteAsync(before.Id, new DeleteOptions());
+        Assert.Equal(ManagedInstanceStatus.Deleting, deleting.Status);
+        Assert.Equal("superseded by Delete", deleting.History.Last().Error);
+
+        var recovery = Assert.Single(recorder.Of(StatefulSpotMetrics.Recoveries));
+        Assert.Equal("user", recovery.Tag(StatefulSpotMetrics.TriggerTag));
+        Assert.Equal("superseded", recovery.Tag(StatefulSpotMetrics.OutcomeTag));
+        Assert.Empty(recorder.Of(StatefulSpotMetrics.RecoveryDowntime));
     }
 
     [Fact]
