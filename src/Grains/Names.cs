@@ -23,5 +23,8 @@ public static class TagKeys
     public const string ManagedInstance = "statefulspot:managed-instance";
     public const string Generation = "statefulspot:generation";
     public const string Device = "statefulspot:device";
+
+    /// <summary>An operator marks an instance importable with this tag set to "allowed"; the shipped IAM policy requires it.</summary>
+    public const string Import = "statefulspot:import";
     public const string Name = "Name";
 }

@@ -66,6 +66,7 @@ public static partial class Program
         builder.WebHost.UseUrls(host.DashboardUrl);
         builder.Services.AddAwsClientsForEndpoint(emulator.ServiceUrl, emulatorOptions.Region);
         builder.Services.AddStatefulSpotClient();
+        builder.AddStatefulSpotTelemetry(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
@@ -77,6 +78,7 @@ public static partial class Program
 
         var app = builder.Build();
         app.MapOrleansDashboard();
+        app.MapStatefulSpotHealth();
         await app.StartAsync();
         Console.WriteLine($"StatefulSpot (local mode) is up. Dashboard: {host.DashboardUrl}  EC2/SQS emulator: {emulator.ServiceUrl}  Data: {dataDirectory}");
 

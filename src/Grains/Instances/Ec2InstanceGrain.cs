@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.ManagedInstances;
+using StatefulSpot.Grains.Telemetry;
 
 namespace StatefulSpot.Grains.Instances;
 
@@ -19,6 +20,8 @@ public sealed record Ec2InstanceState
 [ImplicitStreamSubscription(StreamNames.Ec2Events)]
 public sealed partial class Ec2InstanceGrain(
     [PersistentState("ec2-instance", StorageNames.Instances)] IPersistentState<Ec2InstanceState> store,
+    StatefulSpotMetrics metrics,
+    TimeProvider time,
     ILogger<Ec2InstanceGrain> logger) : Grain, IEc2InstanceGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -44,6 +47,8 @@ public sealed partial class Ec2InstanceGrain(
 
     private async Task OnNoticeAsync(Ec2Event notice)
     {
+        // Queue lag: EventBridge's event time (whole seconds) to delivery here, through the SQS queue and the stream.
+        metrics.EventDelivered(notice.Kind, time.GetUtcNow() - notice.Time);
         if (store.State.ManagedInstanceId is not { } owner)
         {
             LogUnowned(notice.InstanceId, notice.Kind, notice.EventId);

@@ -9,4 +9,23 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public interface ISagaStepListener
 {
     ValueTask OnStepCompletedAsync(string managedInstanceId, OperationKind kind, SagaStep step, TimeSpan elapsed, IGrainContext grain);
+
+    /// <summary>
+    /// Told after an operation ended and its <paramref name="record"/> (timeline, downtime, error) was persisted to the
+    /// history: it succeeded, failed (the managed instance is in Error), or was superseded by another operation.
+    /// </summary>
+    ValueTask OnOperationCompletedAsync(string managedInstanceId, OperationRecord record, OperationOutcome outcome, IGrainContext grain) =>
+        ValueTask.CompletedTask;
+}
+
+/// <summary>How an operation ended.</summary>
+public enum OperationOutcome
+{
+    Succeeded = 1,
+
+    /// <summary>Ended in Error: a step failed for good or timed out.</summary>
+    Failed = 2,
+
+    /// <summary>Replaced by another operation before it finished (e.g. a delete during a recovery).</summary>
+    Superseded = 3,
 }

@@ -32,9 +32,10 @@ public sealed partial class ManagedInstanceGrain
     private async Task StartAsync(OperationKind kind, OperationTrigger trigger, Func<SagaCursor, SagaCursor> shape, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var history = State.Operation is { } superseded
-            ? Append(State.History, ManagedInstanceViews.Record(superseded, State.Generation, now, $"superseded by {kind}"))
-            : State.History;
+        var supersededRecord = State.Operation is { } superseded
+            ? ManagedInstanceViews.Record(superseded, State.Generation, now, $"superseded by {kind}")
+            : null;
+        var history = supersededRecord is null ? State.History : Append(State.History, supersededRecord);
         var cursor = shape(new SagaCursor
         {
             Kind = kind,
@@ -45,8 +46,18 @@ public sealed partial class ManagedInstanceGrain
             Prestaged = kind == OperationKind.Recycle && SagaPlan.CanPrestage(State.Spec!),
         });
         cursor = cursor with { Step = SagaPlan.First(kind, cursor.Prestaged) };
+        if (State.Operation is { } previous && TerminatesInstances(cursor))
+        {
+            // A superseded operation may have two instances (a pre-staged recycle launches before the old one is gone).
+            cursor = cursor with
+            {
+                AlsoTerminate = [.. new[] { previous.OldInstanceId, previous.NewInstanceId }.Concat(previous.AlsoTerminate)
+                    .OfType<string>().Where(id => id != cursor.OldInstanceId).Distinct(StringComparer.Ordinal)],
+            };
+        }
         store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };
         await store.WriteStateAsync(cancellationToken);
+        await OperationEndedAsync(supersededRecord, OperationOutcome.Superseded);
         LogOperationStarted(Id, kind, trigger, State.Generation);
         await EnsureDrivenAsync(cancellationToken);
     }
@@ -96,7 +107,7 @@ public sealed partial class ManagedInstanceGrain
             try
             {
                 var context = new StepContext(Id, State, now, GrainFactory, store, _options.CapacityPoolAvoidance, cancellationToken);
-                result = await _steps.ExecuteAsync(context);
+                result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));
             }
             catch (SagaStepFailedException failure)
             {
@@ -156,6 +167,7 @@ public sealed partial class ManagedInstanceGrain
         await store.WriteStateAsync(cancellationToken);
         await EnsureSnapshottingAsync();
         LogOperationCompleted(Id, operation.Kind, updated.Generation, updated.InstanceId, record.Downtime);
+        await OperationEndedAsync(record, OperationOutcome.Succeeded);
     }
 
     private async Task RetryAsync(SagaCursor operation, Exception exception, CancellationToken cancellationToken)
@@ -182,15 +194,24 @@ public sealed partial class ManagedInstanceGrain
     {
         var message = $"{operation.Kind} failed at step {operation.Step}: {error}";
         LogOperationFailed(Id, operation.Kind, operation.Step, error);
+        var record = ManagedInstanceViews.Record(operation, State.Generation, time.GetUtcNow(), message);
         store.State = State with
         {
             Status = ManagedInstanceStatus.Error,
             Operation = null,
             LastError = message,
-            History = Append(State.History, ManagedInstanceViews.Record(operation, State.Generation, time.GetUtcNow(), message)),
+            History = Append(State.History, record),
         };
         await store.WriteStateAsync(cancellationToken);
+        await OperationEndedAsync(record, OperationOutcome.Failed);
     }
+
+    private static bool TerminatesInstances(SagaCursor cursor) => cursor.Kind switch
+    {
+        OperationKind.Recycle or OperationKind.Pause => true,
+        OperationKind.Delete => cursor.DeleteOptions is not { ShouldTerminateInstance: false },
+        _ => false,
+    };
 
     private IReadOnlyList<OperationRecord> Append(IReadOnlyList<OperationRecord> history, OperationRecord record) =>
         [.. history.Append(record).TakeLast(_options.HistoryLength)];

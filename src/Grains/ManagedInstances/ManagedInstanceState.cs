@@ -117,6 +117,12 @@ public sealed record SagaCursor
     /// <summary>Final snapshots of the data volumes taken by this operation (onLaunch).</summary>
     [Id(23)] public IReadOnlyList<DeviceSnapshot> VolumeSnapshots { get; init; } = [];
 
+    /// <summary>
+    /// Instances a superseded operation left running besides <see cref="OldInstanceId"/> (a pre-staged recycle has two):
+    /// terminated at once, before the old instance is waited for.
+    /// </summary>
+    [Id(24)] public IReadOnlyList<string> AlsoTerminate { get; init; } = [];
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }

@@ -90,6 +90,9 @@ public sealed partial class ManagedInstanceSteps
             Architecture = ArchitectureValues.X86_64,
             VirtualizationType = "hvm",
             EnaSupport = true,
+
+            // Tagged so that clean-up may deregister it (the IAM policy lets StatefulSpot destroy only what carries its tag).
+            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Image, Tags = [new Tag(TagKeys.ManagedInstance, context.ManagedInstanceId)] }],
             BlockDeviceMappings =
             [
                 new BlockDeviceMapping

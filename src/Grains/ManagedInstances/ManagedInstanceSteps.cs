@@ -392,6 +392,22 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
     private async Task<StepResult> WaitOldTerminatedAsync(StepContext context)
     {
         var operation = context.Operation;
+        foreach (var leftover in operation.AlsoTerminate)
+        {
+            var leftoverState = (await DescribeInstanceAsync(leftover, context.CancellationToken))?.State?.Name?.Value;
+            if (leftoverState is null or "terminated")
+            {
+                continue;
+            }
+
+            if (leftoverState != "shutting-down")
+            {
+                await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [leftover] }, context.CancellationToken);
+            }
+
+            return StepResult.Wait($"instance {leftover}, left by the superseded operation, to be terminated (it is {leftoverState})");
+        }
+
         if (operation.OldInstanceId is not { } instanceId || operation.DeleteOptions is { ShouldTerminateInstance: false })
         {
             return StepResult.Done(context.State);

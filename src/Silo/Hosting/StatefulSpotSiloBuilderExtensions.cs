@@ -8,7 +8,9 @@ using Orleans.Streams;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Events;
+using StatefulSpot.Grains.ManagedInstances;
 using StatefulSpot.Grains.Reconciliation;
+using StatefulSpot.Grains.Telemetry;
 using StatefulSpot.Streaming.Sqs;
 
 namespace StatefulSpot.Silo.Hosting;
@@ -16,8 +18,9 @@ namespace StatefulSpot.Silo.Hosting;
 public static class StatefulSpotSiloBuilderExtensions
 {
     /// <summary>
-    /// Everything every StatefulSpot silo has, whatever its mode: the EC2 seam, the saga options, the
-    /// <c>ec2-events</c> stream over SQS with the EventBridge adapter, and the resume sweep. The host adds
+    /// Everything every StatefulSpot silo has, whatever its mode: the EC2 seam (measured and traced), the saga options
+    /// and its metrics listener, the <c>ec2-events</c> stream over SQS with the EventBridge adapter, activity
+    /// propagation across grain calls, and the resume sweep. The host adds
     /// clustering, grain storage named <see cref="StorageNames.Instances"/>, a reminder service, and
     /// registrations of <see cref="Amazon.EC2.IAmazonEC2"/> and <see cref="Amazon.SQS.IAmazonSQS"/>.
     /// </summary>
@@ -29,7 +32,14 @@ public static class StatefulSpotSiloBuilderExtensions
 
         // Stored state is plain JSON of our records, whatever storage the host picks: never CLR type names.
         services.TryAddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Instances);
-        services.AddSingleton<IEc2Api, Ec2Api>();
+        services.AddMetrics();
+        services.TryAddSingleton<StatefulSpotMetrics>();
+        services.AddSingleton<Ec2Api>();
+        services.AddSingleton<IEc2Api>(sp => new InstrumentedEc2Api(sp.GetRequiredService<Ec2Api>(), sp.GetRequiredService<StatefulSpotMetrics>()));
+        services.AddSingleton<ISagaStepListener, SagaMetricsListener>();
+
+        // Grain calls carry the caller's trace context (clients need client.AddActivityPropagation() too).
+        silo.AddActivityPropagation();
         var saga = services.AddOptions<ManagedInstanceOptions>();
         if (configuration is not null)
         {

@@ -191,6 +191,31 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
     }
 
     [Fact]
+    public async Task DeleteDuringAPrestagedRecycle_TerminatesBothInstances_AndDeletesTheVolume()
+    {
+        // A long drain keeps the old instance running while the pre-staged replacement is already up.
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with
+        {
+            Strategy = new StrategySpec { DrainingTimeout = TimeSpan.FromHours(1) },
+        };
+        var active = await fixture.CreateActiveAsync(spec);
+        await fixture.Client.RecycleAsync(active.Id);
+        var draining = await WaitAsync(active.Id, v => v.CurrentStep == "WaitOldTerminated" || v.Status != ManagedInstanceStatus.Recycling);
+        Assert.True(draining.CurrentStep == "WaitOldTerminated", $"the recycle did not reach the drain: {draining.Status} {draining.CurrentStep} {draining.LastError}");
+        Assert.Equal(2, (await fixture.LiveInstancesAsync(active.Id)).Count);
+
+        await fixture.Client.DeleteAsync(active.Id, new DeleteOptions { ShouldDeleteVolumes = true, ShouldDeleteNetworkInterfaces = true });
+        var deleted = await WaitAsync(active.Id, v => v.Status is ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error);
+
+        Assert.True(deleted.Status == ManagedInstanceStatus.Deleted, $"delete ended in {deleted.Status}: {deleted.LastError}");
+        Assert.Empty(await fixture.LiveInstancesAsync(active.Id));
+        Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+        {
+            Filters = [new Filter("volume-id", [active.Volumes.Single().VolumeId!])],
+        })).Volumes ?? []);
+    }
+
+    [Fact]
     public async Task Create_WithAnInstanceTypeEc2DoesNotOffer_IsRejectedBeforeAnythingIsCreated()
     {
         var spec = InterruptionRecoveryTests.DatabaseSpec() with

@@ -28,6 +28,7 @@ public sealed class RootPersistenceTests(StatefulSpotClusterFixture fixture) : I
         var instance = Assert.Single(await fixture.LiveInstancesAsync(active.Id));
         Assert.Equal(second.ImageId, instance.ImageId);
         var image = (await fixture.Ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [second.ImageId!] })).Images.Single();
+        Assert.Contains(image.Tags, t => t.Key == "statefulspot:managed-instance" && t.Value == active.Id);
         var snapshotId = image.BlockDeviceMappings.Single().Ebs.SnapshotId;
         var snapshot = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshotId] })).Snapshots.Single();
         Assert.Equal(firstRoot, snapshot.VolumeId);

@@ -62,6 +62,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
             silo.AddStatefulSpot(Emulator.EventQueueUrl);
             ConfigureSilo(silo);
         });
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         Client = new StatefulSpotClient(_cluster.Client);
