@@ -104,6 +104,7 @@ public static partial class Program
         builder.WebHost.UseUrls(host.DashboardUrl);
         builder.Services.AddAwsClients(host.Aws);
         builder.Services.AddStatefulSpotClient();
+        builder.AddStatefulSpotTelemetry(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -129,6 +130,7 @@ public static partial class Program
 
         var app = builder.Build();
         app.MapOrleansDashboard();
+        app.MapStatefulSpotHealth();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Program));
         var database = DescribeDatabase(connectionString);
         try

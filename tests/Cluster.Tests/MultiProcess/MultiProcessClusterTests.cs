@@ -27,6 +27,7 @@ public sealed class MultiProcessClusterTests(PostgresServerFixture postgres) : I
 
     private readonly string _workDirectory = Directory.CreateTempSubdirectory("statefulspot-mp-").FullName;
     private readonly List<SiloProcess> _silos = [];
+    private readonly List<string> _webUrls = [];
     private AwsEmulator _emulator = null!;
     private IHost? _clientHost;
     private string _connectionString = "";
@@ -91,6 +92,30 @@ public sealed class MultiProcessClusterTests(PostgresServerFixture postgres) : I
     }
 
     [Fact]
+    public async Task EachSiloProcess_ServesHealthMetricsAndTheDashboard_OnItsWebHost()
+    {
+        // Some EC2 calls first, so that StatefulSpot's own meter has something to show.
+        var client = _clientHost!.Services.GetRequiredService<StatefulSpotClient>();
+        await WaitAsync(client, (await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec())).Id, v => v.Status != ManagedInstanceStatus.Creating);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var allMetrics = new List<string>();
+        foreach (var url in _webUrls)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{url}/health/live")).StatusCode);
+            var ready = await http.GetAsync($"{url}/health/ready");
+            Assert.True(ready.StatusCode == System.Net.HttpStatusCode.OK, $"{url}/health/ready answered {ready.StatusCode}: {await ready.Content.ReadAsStringAsync()}");
+            var metrics = await http.GetStringAsync($"{url}/metrics");
+            Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
+            allMetrics.Add(metrics);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{url}/version")).StatusCode);
+        }
+
+        Assert.Equal(2, _webUrls.Count);
+        Assert.Contains(allMetrics, m => m.Contains("statefulspot_ec2_calls_total", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TypedErrors_ReachTheExternalClient_AsTheSameTypeWithTheirMessage()
     {
         var client = _clientHost!.Services.GetRequiredService<StatefulSpotClient>();
@@ -113,6 +138,13 @@ public sealed class MultiProcessClusterTests(PostgresServerFixture postgres) : I
         Assert.Equal($"Managed instance '{active.Id}' is Active; 'resume' is not allowed now.", transition.Message);
     }
 
+    private string WebUrl()
+    {
+        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
+        _webUrls.Add(url);
+        return url;
+    }
+
     private SiloProcess StartSilo()
     {
         var environment = new Dictionary<string, string>
@@ -124,7 +156,7 @@ public sealed class MultiProcessClusterTests(PostgresServerFixture postgres) : I
             ["StatefulSpot__SiloPort"] = SiloProcess.FreePort().ToString(),
             ["StatefulSpot__GatewayPort"] = SiloProcess.FreePort().ToString(),
             ["StatefulSpot__AdvertisedAddress"] = "127.0.0.1",
-            ["StatefulSpot__DashboardUrl"] = $"http://127.0.0.1:{SiloProcess.FreePort()}",
+            ["StatefulSpot__DashboardUrl"] = WebUrl(),
             ["StatefulSpot__Aws__Region"] = "us-east-1",
             ["StatefulSpot__Aws__Ec2ServiceUrl"] = _emulator.ServiceUrl.ToString(),
             ["StatefulSpot__Aws__SqsServiceUrl"] = _emulator.ServiceUrl.ToString(),
