@@ -78,6 +78,57 @@ public sealed class PostgresClusterFailoverTests(PostgresServerFixture postgres)
         Assert.Equal(after.InstanceId, Assert.Single(volume.Attachments).InstanceId);
     }
 
+    [Fact]
+    public async Task Recovery_WhenItsSiloIsKilled_IsResumedByItsReminderAlone()
+    {
+        // Nothing else may wake the managed instance: no state-change events, no reconciler, no calls from the test.
+        var connectionString = await postgres.CreateDatabaseAsync("reminder_resume");
+        await PostgresSchema.ApplyAsync(connectionString);
+        await using var emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = 0.02, EmitStateChangeEvents = false });
+        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, silos: 2, serviceId: "statefulspot-reminder",
+            emulator.ServiceUrl, emulator.EventQueueUrl, reconciler: false);
+        var client = new StatefulSpotClient(cluster.Client);
+        var created = await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var before = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
+        Assert.True(before.Status == ManagedInstanceStatus.Active, $"creation ended in {before.Status}: {before.LastError}");
+        var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GetGrain<IManagedInstanceGrain>(created.Id));
+
+        await emulator.InterruptAsync(before.InstanceId!);
+        await client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Recycling, Patience);
+        await cluster.KillSiloAsync(Assert.Single(cluster.Silos, s => s.SiloAddress.Equals(host)));
+
+        // Watch EC2 only, until a replacement runs with the volume attached (the reminder fires at most a period later).
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("test", "test"),
+            new AmazonEC2Config { ServiceURL = emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        var volumeId = before.Volumes.Single().VolumeId!;
+
+        // The kill came in time: the replacement is not launched yet (the old instance is still draining).
+        var launched = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters = [new Filter("tag:statefulspot:managed-instance", [created.Id])],
+        })).Reservations.SelectMany(r => r.Instances).Where(i => i.InstanceId != before.InstanceId);
+        Assert.Empty(launched);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+        string? attachedTo = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var volume = (await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] })).Volumes.Single();
+            attachedTo = volume.Attachments?.FirstOrDefault(a => a.State == VolumeAttachmentState.Attached)?.InstanceId;
+            if (attachedTo is not null && attachedTo != before.InstanceId)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(attachedTo is not null && attachedTo != before.InstanceId, "no reminder resumed the recovery within 4 minutes");
+        var after = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Recycling, Patience);
+        Assert.Equal(ManagedInstanceStatus.Active, after.Status);
+        Assert.Equal(attachedTo, after.InstanceId);
+        Assert.Equal(before.PrivateIp, after.PrivateIp);
+    }
+
     private static async Task<long> ReminderRowsAsync(string connectionString, string managedInstanceId)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using StatefulSpot.Grains;
+using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Silo.Hosting;
 using StatefulSpot.Silo.Storage;
 
@@ -18,15 +19,17 @@ public static class PostgresTestCluster
     private const string ConnectionStringKey = "Test:PostgresConnectionString";
     private const string EmulatorUrlKey = "Test:EmulatorUrl";
     private const string EventQueueUrlKey = "Test:EventQueueUrl";
+    private const string ReconcilerKey = "Test:Reconciler";
 
     public static async Task<TestCluster> StartAsync(string connectionString, short silos, string serviceId,
-        Uri? emulatorUrl = null, string? eventQueueUrl = null)
+        Uri? emulatorUrl = null, string? eventQueueUrl = null, bool reconciler = true)
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = "pg-" + Guid.NewGuid().ToString("N")[..8];
         builder.Properties[ConnectionStringKey] = connectionString;
+        builder.Properties[ReconcilerKey] = reconciler.ToString();
         if (emulatorUrl is not null)
         {
             builder.Properties[EmulatorUrlKey] = emulatorUrl.ToString();
@@ -68,6 +71,7 @@ public static class PostgresTestCluster
                 o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
                 o.StepTimeout = TimeSpan.FromSeconds(30);
             });
+            silo.Services.Configure<ReconcilerOptions>(o => o.Enabled = bool.Parse(configuration[ReconcilerKey] ?? "true"));
             silo.AddStatefulSpot(configuration[EventQueueUrlKey]!);
         }
     }
