@@ -1,12 +1,10 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Npgsql;
 using StatefulSpot.Client;
 using StatefulSpot.Cluster.Tests.Recovery;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
-using StatefulSpot.Silo.Storage;
 
 namespace StatefulSpot.Cluster.Tests.Postgres;
 
@@ -23,20 +21,13 @@ public sealed class PostgresClusterFailoverTests(PostgresServerFixture postgres)
     [Fact]
     public async Task Recovery_WhenItsSiloIsKilledHalfWay_CompletesOnTheOtherSilo_WithOneInstanceTheSameVolumeAndIp()
     {
-        var connectionString = await postgres.CreateDatabaseAsync("failover");
-        await PostgresSchema.ApplyAsync(connectionString);
-        await using var emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = 0.02 });
-        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, silos: 2, serviceId: "statefulspot-failover",
-            emulator.ServiceUrl, emulator.EventQueueUrl);
-        var client = new StatefulSpotClient(cluster.Client);
-
-        var created = await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
-        var before = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
-        Assert.True(before.Status == ManagedInstanceStatus.Active, $"creation ended in {before.Status}: {before.LastError}");
+        await using var setup = await PostgresRecoveryCluster.StartAsync(postgres, "failover");
+        var (emulator, cluster, client, connectionString) = (setup.Emulator, setup.Cluster, setup.Client, setup.ConnectionString);
+        var created = await setup.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var before = created;
         var volumeBefore = Assert.Single(before.Volumes);
-
-        var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GetGrain<IManagedInstanceGrain>(created.Id));
-        var hostSilo = Assert.Single(cluster.Silos, s => s.SiloAddress.Equals(host));
+        var hostSilo = await setup.HostOfAsync(created.Id);
+        var host = hostSilo.SiloAddress;
 
         await emulator.InterruptAsync(before.InstanceId!);
         var recycling = await client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Recycling, Patience);
@@ -61,8 +52,7 @@ public sealed class PostgresClusterFailoverTests(PostgresServerFixture postgres)
         Assert.Equal(before.PrivateIp, after.PrivateIp);
 
         // The emulator's world: exactly one live instance for the managed instance, with its private IP and its volume.
-        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("test", "test"),
-            new AmazonEC2Config { ServiceURL = emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        var ec2 = setup.Ec2;
         var live = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
         {
             Filters =
@@ -82,24 +72,18 @@ public sealed class PostgresClusterFailoverTests(PostgresServerFixture postgres)
     public async Task Recovery_WhenItsSiloIsKilled_IsResumedByItsReminderAlone()
     {
         // Nothing else may wake the managed instance: no state-change events, no reconciler, no calls from the test.
-        var connectionString = await postgres.CreateDatabaseAsync("reminder_resume");
-        await PostgresSchema.ApplyAsync(connectionString);
-        await using var emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = 0.02, EmitStateChangeEvents = false });
-        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, silos: 2, serviceId: "statefulspot-reminder",
-            emulator.ServiceUrl, emulator.EventQueueUrl, reconciler: false);
-        var client = new StatefulSpotClient(cluster.Client);
-        var created = await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec());
-        var before = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
-        Assert.True(before.Status == ManagedInstanceStatus.Active, $"creation ended in {before.Status}: {before.LastError}");
-        var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GetGrain<IManagedInstanceGrain>(created.Id));
+        await using var setup = await PostgresRecoveryCluster.StartAsync(postgres, "reminder_resume",
+            new EmulatorOptions { TimeScale = 0.02, EmitStateChangeEvents = false }, reconciler: false);
+        var (client, ec2) = (setup.Client, setup.Ec2);
+        var created = await setup.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec());
+        var before = created;
+        var hostSilo = await setup.HostOfAsync(created.Id);
 
-        await emulator.InterruptAsync(before.InstanceId!);
+        await setup.Emulator.InterruptAsync(before.InstanceId!);
         await client.WaitUntilAsync(created.Id, v => v.Status == ManagedInstanceStatus.Recycling, Patience);
-        await cluster.KillSiloAsync(Assert.Single(cluster.Silos, s => s.SiloAddress.Equals(host)));
+        await setup.Cluster.KillSiloAsync(hostSilo);
 
         // Watch EC2 only, until a replacement runs with the volume attached (the reminder fires at most a period later).
-        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("test", "test"),
-            new AmazonEC2Config { ServiceURL = emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
         var volumeId = before.Volumes.Single().VolumeId!;
 
         // The kill came in time: the replacement is not launched yet (the old instance is still draining).

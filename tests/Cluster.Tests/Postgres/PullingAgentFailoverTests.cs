@@ -2,9 +2,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using StatefulSpot.Client;
 using StatefulSpot.Cluster.Tests.Recovery;
-using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
-using StatefulSpot.Silo.Storage;
 
 namespace StatefulSpot.Cluster.Tests.Postgres;
 
@@ -20,18 +18,12 @@ public sealed class PullingAgentFailoverTests(PostgresServerFixture postgres)
     [Fact]
     public async Task EveryOriginalSiloKilled_ALaterSiloPullsTheQueue_AndNoNoticeIsLost()
     {
-        var connectionString = await postgres.CreateDatabaseAsync("agent_failover");
-        await PostgresSchema.ApplyAsync(connectionString);
-        await using var emulator = await AwsEmulator.StartAsync(new EmulatorOptions { TimeScale = 0.02 });
-        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, silos: 2, serviceId: "statefulspot-agent-failover",
-            emulator.ServiceUrl, emulator.EventQueueUrl);
-        var client = new StatefulSpotClient(cluster.Client);
+        await using var setup = await PostgresRecoveryCluster.StartAsync(postgres, "agent_failover");
+        var (emulator, cluster, client) = (setup.Emulator, setup.Cluster, setup.Client);
         var original = cluster.Silos.ToList();
 
         // Spot only: after an interruption its pool is merely tried last, so every replacement is again interruptible.
-        var created = await client.CreateAsync(InterruptionRecoveryTests.DatabaseSpec() with { Strategy = new StrategySpec { FallbackToOnDemand = false } });
-        var first = await client.WaitUntilAsync(created.Id, v => v.Status != ManagedInstanceStatus.Creating, Patience);
-        Assert.True(first.Status == ManagedInstanceStatus.Active, $"creation ended in {first.Status}: {first.LastError}");
+        var first = await setup.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec() with { Strategy = new StrategySpec { FallbackToOnDemand = false } });
 
         // One original silo dies; the notice that follows is pulled by whichever silo holds the queue now.
         await cluster.KillSiloAsync(original[0]);
