@@ -22,7 +22,11 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     /// runs from the image. Keeping its private IP requires terminating it.
     /// </summary>
     public Task<ManagedInstanceView> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default) =>
-        Grain(NewId()).ImportAsync(request, cancellationToken);
+        ImportAsync(NewId(), request, cancellationToken);
+
+    /// <summary>Imports into the given id: repeating the call (after a timeout, say) does not import the instance twice.</summary>
+    public Task<ManagedInstanceView> ImportAsync(string id, ImportRequest request, CancellationToken cancellationToken = default) =>
+        Grain(id).ImportAsync(request, cancellationToken);
 
     /// <summary>Replaces the spec; launch settings apply at the next launch (recycle, resume or recovery).</summary>
     public Task<ManagedInstanceView> UpdateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>

@@ -51,8 +51,9 @@ public sealed partial class ManagedInstanceGrain
             // A superseded operation may have two instances (a pre-staged recycle launches before the old one is gone).
             cursor = cursor with
             {
+                // An interrupted import's original is the user's machine, not a leftover: it is left as it is.
                 AlsoTerminate = [.. new[] { previous.OldInstanceId, previous.NewInstanceId }.Concat(previous.AlsoTerminate)
-                    .OfType<string>().Where(id => id != cursor.OldInstanceId).Distinct(StringComparer.Ordinal)],
+                    .OfType<string>().Where(id => id != cursor.OldInstanceId && id != State.ImportedFrom).Distinct(StringComparer.Ordinal)],
             };
         }
         store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };

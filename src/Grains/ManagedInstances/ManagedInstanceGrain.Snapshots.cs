@@ -17,6 +17,12 @@ public sealed partial class ManagedInstanceGrain
     /// <summary>Starts, re-paces or stops the snapshot timer and reminder to match the spec and status.</summary>
     private async Task EnsureSnapshottingAsync()
     {
+        if (State.Spec is null)
+        {
+            // An unknown id (a Get of a managed instance that does not exist): nothing to snapshot, nothing registered.
+            return;
+        }
+
         var interval = State.Spec is { } spec && SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(State)).Count > 0
             && State.Status is not (ManagedInstanceStatus.Deleted or ManagedInstanceStatus.Error)
             ? spec.Snapshots.Interval

@@ -123,6 +123,7 @@ public sealed partial class ManagedInstanceGrain(
     public async Task<ManagedInstanceView> ResumeAsync(CancellationToken cancellationToken = default)
     {
         Require("resume");
+        RequireImported();
         store.State = State with { Generation = State.Generation + 1 };
         await StartAsync(OperationKind.Resume, OperationTrigger.User, cursor => cursor, cancellationToken);
         return ManagedInstanceViews.From(Id, State);
@@ -131,6 +132,7 @@ public sealed partial class ManagedInstanceGrain(
     public async Task<ManagedInstanceView> RecycleAsync(CancellationToken cancellationToken = default)
     {
         var spec = Require("recycle");
+        RequireImported();
         var now = time.GetUtcNow();
         store.State = State with { Generation = State.Generation + 1 };
         await StartAsync(OperationKind.Recycle, OperationTrigger.User,
@@ -178,6 +180,16 @@ public sealed partial class ManagedInstanceGrain(
         };
         await store.WriteStateAsync(cancellationToken);
         return ManagedInstanceViews.From(Id, State);
+    }
+
+    /// <summary>An import that failed before its image existed has nothing to launch from: it cannot be recycled or resumed.</summary>
+    private void RequireImported()
+    {
+        if (State.ImportedFrom is { } original && State.RootImages.Count == 0)
+        {
+            throw new InvalidRequestException($"The import of {original} failed before its image was made ({State.LastError}); "
+                + "delete this managed instance and import the instance again.");
+        }
     }
 
     /// <summary>The spec, if the managed instance exists and its status allows <paramref name="operation"/>.</summary>

@@ -27,7 +27,7 @@ public sealed partial class ManagedInstanceSteps
         }
 
         // CreateSnapshot has no client token: a tag stands in for one, and is looked for before creating.
-        var token = context.ClientToken("root-snapshot");
+        var token = context.ClientToken($"root-snapshot-{rootVolumeId}");
         var snapshotId = await FindSnapshotByTokenAsync(token, context.CancellationToken);
         if (snapshotId is null)
         {
@@ -76,7 +76,8 @@ public sealed partial class ManagedInstanceSteps
         }
 
         var launch = context.Spec.LaunchSpecification;
-        var name = $"statefulspot-{context.ManagedInstanceId}-g{context.State.Generation}";
+        // Named after the snapshot: one image per final root snapshot, even for two operations of one generation.
+        var name = $"statefulspot-{context.ManagedInstanceId}-{snapshotId}";
         var existing = await ec2.DescribeImagesAsync(new DescribeImagesRequest
         {
             Owners = ["self"],

@@ -35,7 +35,8 @@ public sealed partial class ManagedInstanceSteps
         var taken = context.Operation.VolumeSnapshots.ToList();
         foreach (var volume in volumes.Where(v => taken.All(s => s.VolumeId != v.VolumeId)))
         {
-            var token = context.ClientToken(purpose + volume.DeviceName.Replace('/', '-'));
+            // The volume id is part of the token: a pause after a recycle of the same generation snapshots the new volume.
+            var token = context.ClientToken($"{purpose}{volume.DeviceName.Replace('/', '-')}-{volume.VolumeId}");
             var snapshotId = await FindSnapshotByTokenAsync(token, context.CancellationToken)
                 ?? await CreateSnapshotAsync(context.ManagedInstanceId, context.State.Generation, volume.VolumeId!, volume.DeviceName, token,
                     $"StatefulSpot {context.ManagedInstanceId} {volume.DeviceName}, {description}", context.CancellationToken);
@@ -111,6 +112,10 @@ public sealed partial class ManagedInstanceSteps
             }
         }
 
+        // The old ids are recorded before the volume grains take new volumes, so that whatever happens next deletes them.
+        var stale = context.State.StaleVolumeIds.Union(finals.Select(f => f.VolumeId), StringComparer.Ordinal).ToList();
+        context.Store.State = context.State with { StaleVolumeIds = stale };
+        await context.Store.WriteStateAsync(context.CancellationToken);
         var volumes = new List<VolumeView>();
         foreach (var volume in context.State.Volumes)
         {
@@ -123,11 +128,7 @@ public sealed partial class ManagedInstanceSteps
                     final.SnapshotId, context.CancellationToken));
         }
 
-        return StepResult.Done(context.State with
-        {
-            Volumes = volumes,
-            StaleVolumeIds = [.. context.State.StaleVolumeIds.Union(finals.Select(f => f.VolumeId), StringComparer.Ordinal)],
-        });
+        return StepResult.Done(context.State with { Volumes = volumes, StaleVolumeIds = stale });
     }
 
     /// <summary>Deletes the data volumes captured in final snapshots and the snapshots beyond retention.</summary>

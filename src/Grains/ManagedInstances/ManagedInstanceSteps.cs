@@ -285,8 +285,10 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             {
                 response = await ec2.RunInstancesAsync(request, context.CancellationToken);
             }
-            catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.InsufficientCapacity)
+            catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.InsufficientCapacity
+                || exception.ErrorCode == "Unsupported")
             {
+                // No capacity, or the type is not offered in this AZ: the next pool may well launch.
                 noCapacity = exception;
                 avoided = PlacementRules.Avoid(avoided, candidate.Pool(zone), context.Now, context.PoolAvoidance);
                 continue;
@@ -482,7 +484,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         return StepResult.Done(context.State);
     }
 
-    private static async Task<StepResult> DeleteVolumesAsync(StepContext context)
+    private async Task<StepResult> DeleteVolumesAsync(StepContext context)
     {
         if (context.Operation.DeleteOptions is not { ShouldDeleteVolumes: true })
         {
@@ -494,7 +496,13 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             await context.Volume(volume.DeviceName).DeleteAsync(context.CancellationToken);
         }
 
-        return StepResult.Done(context.State with { Volumes = [] });
+        // Volumes an interrupted operation had replaced (captured in a final snapshot, or moved to another AZ) go too.
+        foreach (var volumeId in context.State.StaleVolumeIds)
+        {
+            await IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, context.CancellationToken));
+        }
+
+        return StepResult.Done(context.State with { Volumes = [], StaleVolumeIds = [] });
     }
 
     private static async Task<StepResult> DeleteNetworkInterfaceAsync(StepContext context)

@@ -195,10 +195,13 @@ public static partial class SpecValidator
         switch (volume.VolumeType)
         {
             case "io1" or "io2" when volume.Iops is null:
-                problems.Add($"Data volume '{volume.DeviceName}' is {volume.VolumeType}, which needs 'iops' (100 … 256000).");
+                problems.Add($"Data volume '{volume.DeviceName}' is {volume.VolumeType}, which needs 'iops' ({(volume.VolumeType == "io1" ? "100 … 64000" : "100 … 256000")}).");
                 break;
-            case "io1" or "io2" when volume.Iops is < 100 or > 256000:
-                problems.Add($"Data volume '{volume.DeviceName}' has iops {volume.Iops}; {volume.VolumeType} takes 100 … 256000.");
+            case "io1" when volume.Iops is < 100 or > 64000:
+                problems.Add($"Data volume '{volume.DeviceName}' has iops {volume.Iops}; io1 takes 100 … 64000.");
+                break;
+            case "io2" when volume.Iops is < 100 or > 256000:
+                problems.Add($"Data volume '{volume.DeviceName}' has iops {volume.Iops}; io2 takes 100 … 256000.");
                 break;
             case "gp3" when volume.Iops is < 3000 or > 80000:
                 problems.Add($"Data volume '{volume.DeviceName}' has iops {volume.Iops}; gp3 takes 3000 … 80000.");

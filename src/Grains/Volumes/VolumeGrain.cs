@@ -87,20 +87,16 @@ public sealed class VolumeGrain(
 
     public async Task<VolumeView> AdoptAsync(string volumeId, CancellationToken cancellationToken = default)
     {
-        if (store.State.VolumeId != volumeId)
+        // Described first: the id and the AZ are written together, or not at all.
+        var volume = (await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] }, cancellationToken)).Volumes?.FirstOrDefault()
+            ?? throw new InvalidOperationException($"EC2 returned no volume {volumeId}.");
+        if (store.State.VolumeId != volumeId || store.State.AvailabilityZone != volume.AvailabilityZone)
         {
-            store.State = new VolumeState { VolumeId = volumeId };
+            store.State = new VolumeState { VolumeId = volumeId, AvailabilityZone = volume.AvailabilityZone };
             await store.WriteStateAsync(cancellationToken);
         }
 
-        var view = await RefreshAsync(cancellationToken);
-        if (store.State.AvailabilityZone is null)
-        {
-            store.State = store.State with { AvailabilityZone = view.AvailabilityZone };
-            await store.WriteStateAsync(cancellationToken);
-        }
-
-        return view;
+        return Remember(volume);
     }
 
     public async Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default)

@@ -167,6 +167,31 @@ public sealed class OnLaunchVolumeTests(StatefulSpotClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task RecycleThenPause_SnapshotsTheVolumesTheRecycleMade_SoResumeHasTheLatestData()
+    {
+        var active = await fixture.CreateActiveAsync(OnLaunchSpec());
+        await fixture.Client.RecycleAsync(active.Id);
+        var recycled = await fixture.WaitForNextGenerationAsync(active);
+        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+
+        // The pause runs in the recycle's generation: its final snapshots must be of the recycle's volumes, not the older ones.
+        await fixture.Client.PauseAsync(active.Id);
+        var paused = await fixture.Client.WaitUntilAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
+            StatefulSpotClusterFixture.Patience);
+        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        await fixture.Client.ResumeAsync(active.Id);
+        var resumed = await fixture.WaitForNextGenerationAsync(paused);
+
+        Assert.True(resumed.Status == ManagedInstanceStatus.Active, $"resume ended in {resumed.Status}: {resumed.LastError}");
+        var volumes = await VolumesAsync(resumed.Volumes);
+        foreach (var (device, volume) in volumes)
+        {
+            var snapshot = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [volume.SnapshotId] })).Snapshots.Single();
+            Assert.Equal(recycled.Volumes.Single(v => v.DeviceName == device).VolumeId, snapshot.VolumeId);
+        }
+    }
+
+    [Fact]
     public async Task ContinuousSnapshots_RunEveryInterval_KeepTheRetentionPerDevice_AndGoWithDeleteSnapshots()
     {
         var spec = OnLaunchSpec() with

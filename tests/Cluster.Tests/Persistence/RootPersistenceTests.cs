@@ -51,6 +51,35 @@ public sealed class RootPersistenceTests(StatefulSpotClusterFixture fixture) : I
     }
 
     [Fact]
+    public async Task RecycleThenPause_ImagesTheRootTheRecycleBooted_AndResumeBootsFromIt()
+    {
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with
+        {
+            Persistence = new PersistenceSpec { PersistRootDevice = true },
+        };
+        var active = await fixture.CreateActiveAsync(spec);
+        await fixture.Client.RecycleAsync(active.Id);
+        var recycled = await fixture.WaitForNextGenerationAsync(active);
+        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+
+        await fixture.Client.PauseAsync(active.Id);
+        var paused = await fixture.Client.WaitUntilAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
+            StatefulSpotClusterFixture.Patience);
+        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        Assert.NotEqual(recycled.ImageId, paused.ImageId);
+        await fixture.Client.ResumeAsync(active.Id);
+        var resumed = await fixture.WaitForNextGenerationAsync(paused);
+
+        Assert.True(resumed.Status == ManagedInstanceStatus.Active, $"resume ended in {resumed.Status}: {resumed.LastError}");
+        var image = (await fixture.Ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [resumed.ImageId!] })).Images.Single();
+        var snapshot = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
+        {
+            SnapshotIds = [image.BlockDeviceMappings.Single().Ebs.SnapshotId],
+        })).Snapshots.Single();
+        Assert.Equal(recycled.RootVolumeId, snapshot.VolumeId);
+    }
+
+    [Fact]
     public async Task PauseThenResume_BootsFromTheImageOfTheRootVolume_AndDeletesTheOldRoot()
     {
         var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with

@@ -108,7 +108,8 @@ public sealed class SpecValidatorTests
 
     [Theory]
     [InlineData("io2", null, null, "needs 'iops'")]
-    [InlineData("io1", 50, null, "takes 100 … 256000")]
+    [InlineData("io1", 50, null, "io1 takes 100 … 64000")]
+    [InlineData("io1", 100000, null, "io1 takes 100 … 64000")]
     [InlineData("gp3", 1000, null, "gp3 takes 3000 … 80000")]
     [InlineData("st1", 3000, null, "sets 'iops', which st1 does not take")]
     [InlineData("io2", 3000, 250, "only gp3 takes")]
