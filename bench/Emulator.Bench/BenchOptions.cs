@@ -51,6 +51,9 @@ internal sealed class BenchOptions
           --set KEY=VALUE        any EmulatorOptions key (e.g. Throttling:Enabled=false, WorldFile=big.json); repeatable
           --baseline             also run the same mix against canned responses captured from the emulator (the ceiling of
                                  the SDK client + Kestrel + loopback HTTP on this machine, without the emulator's work)
+          --raw                  send the mix as raw EC2 Query posts and only scan the XML for the item count and NextToken,
+                                 instead of the AWS SDK client (which parses every response into objects): the load
+                                 generator then leaves more of a shared machine to the emulator
           --seed N               random seed of the request mix (default 42)
           --help
         """;
@@ -82,6 +85,9 @@ internal sealed class BenchOptions
     public bool Help { get; private set; }
 
     public bool Baseline { get; private set; }
+
+    /// <summary><c>--raw</c>: the load generator posts form bodies itself instead of going through the SDK.</summary>
+    public bool Raw { get; private set; }
 
     public BenchMode Mode { get; private set; } = BenchMode.OutOfProcess;
 
@@ -184,6 +190,9 @@ internal sealed class BenchOptions
                     break;
                 case "--baseline":
                     options.Baseline = true;
+                    break;
+                case "--raw":
+                    options.Raw = true;
                     break;
                 case "--in-process":
                     options.Mode = BenchMode.InProcess;

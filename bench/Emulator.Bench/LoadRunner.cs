@@ -37,7 +37,8 @@ internal sealed record KindResult(int Requests, double PerSecond, double P50, do
 
 /// <summary>Runs --workers request loops against one Describe API for a fixed time and collects what they saw.</summary>
 /// <remarks><paramref name="serverCpu"/> reads the CPU time of a server in another process, when there is one.</remarks>
-internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions options, MemorySampler memory, Func<TimeSpan>? serverCpu = null)
+internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions options, MemorySampler memory, Func<TimeSpan>? serverCpu = null,
+    RawEc2Client? raw = null)
 {
     public async Task<LoadResult> RunAsync(string api, CancellationToken ct)
     {
@@ -92,9 +93,11 @@ internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var items = api == Apis.DescribeInstances
-                    ? await DescribeInstancesAsync(kind, worker, ct).ConfigureAwait(false)
-                    : await DescribeVolumesAsync(kind, worker, ct).ConfigureAwait(false);
+                var items = raw is not null
+                    ? await RawDescribeAsync(raw, api, kind, worker, ct).ConfigureAwait(false)
+                    : api == Apis.DescribeInstances
+                        ? await DescribeInstancesAsync(kind, worker, ct).ConfigureAwait(false)
+                        : await DescribeVolumesAsync(kind, worker, ct).ConfigureAwait(false);
                 worker.Latencies[(int)kind].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 worker.Items[(int)kind] += items;
             }
@@ -109,6 +112,35 @@ internal sealed class LoadRunner(IAmazonEC2 ec2, SeededWorld world, BenchOptions
                 worker.FirstError ??= $"{kind}: {e.GetType().Name}: {e.Message}";
             }
         }
+    }
+
+    /// <summary>The same request as the SDK path, as a form post; the answer is scanned, not parsed.</summary>
+    private async Task<int> RawDescribeAsync(RawEc2Client client, string api, RequestKind kind, Worker worker, CancellationToken ct)
+    {
+        var instances = api == Apis.DescribeInstances;
+        var parameters = kind switch
+        {
+            RequestKind.ById => RawEc2Client.List(instances ? "InstanceId" : "VolumeId", worker.Pick(instances ? world.InstanceIds : world.VolumeIds)),
+            RequestKind.ByTag => "Filter.1.Name=tag%3Agroup&Filter.1.Value.1="
+                + Uri.EscapeDataString(Seeder.Group(worker.Random.Next(instances ? world.InstanceGroups : world.VolumeGroups))),
+            _ => $"MaxResults={options.PageSize}" + ((instances ? worker.InstancesCursor : worker.VolumesCursor) is { } cursor
+                ? "&NextToken=" + Uri.EscapeDataString(cursor)
+                : ""),
+        };
+        var (items, nextToken) = await client.DescribeAsync(api, parameters, instances ? "<instanceState>" : "<createTime>", ct).ConfigureAwait(false);
+        if (kind == RequestKind.Paged)
+        {
+            if (instances)
+            {
+                worker.InstancesCursor = nextToken;
+            }
+            else
+            {
+                worker.VolumesCursor = nextToken;
+            }
+        }
+
+        return items;
     }
 
     private async Task<int> DescribeInstancesAsync(RequestKind kind, Worker worker, CancellationToken ct)

@@ -116,7 +116,15 @@ public static class Program
             .Where(api => options.Only is not { } only || api.EndsWith(only, StringComparison.OrdinalIgnoreCase))
             .Where(api => api == Apis.DescribeInstances ? world.InstanceIds.Count > 0 : world.VolumeIds.Count > 0)
             .ToList();
-        var runner = new LoadRunner(ec2, world, options, memory, serverCpu);
+        using var rawHttp = options.Raw
+            ? new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Workers * 2 }) { BaseAddress = url }
+            : null;
+        if (rawHttp is not null)
+        {
+            Console.WriteLine("Load generator: raw EC2 Query posts (--raw), responses scanned for items and NextToken, not parsed by the SDK");
+        }
+
+        var runner = new LoadRunner(ec2, world, options, memory, serverCpu, rawHttp is null ? null : new RawEc2Client(rawHttp));
         var results = new List<LoadResult>();
         foreach (var api in apis)
         {
