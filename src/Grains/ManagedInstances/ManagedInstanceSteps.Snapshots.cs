@@ -141,12 +141,36 @@ public sealed partial class ManagedInstanceSteps
             await IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, context.CancellationToken));
         }
 
+        var kept = context.State.Volumes.Where(v => v.VolumeId is null || !stale.Contains(v.VolumeId)).ToList();
+        await DeleteUntrackedVolumesAsync(context, kept.Select(v => v.VolumeId).OfType<string>());
         await PruneSnapshotsAsync(context.ManagedInstanceId, context.State, context.CancellationToken);
-        return StepResult.Done(context.State with
+        return StepResult.Done(context.State with { StaleVolumeIds = [], Volumes = kept });
+    }
+
+    /// <summary>
+    /// Deletes the managed instance's detached volumes that no state refers to: volumes a launch mapping created for an
+    /// instance that died (or was given up) before it ran, so that nothing recorded them. They carry our tag.
+    /// </summary>
+    private async Task DeleteUntrackedVolumesAsync(StepContext context, IEnumerable<string> keep)
+    {
+        var tracked = keep.Append(context.State.RootVolumeId).Append(context.State.StaleRootVolumeId).OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        string? nextToken = null;
+        do
         {
-            StaleVolumeIds = [],
-            Volumes = [.. context.State.Volumes.Where(v => v.VolumeId is null || !stale.Contains(v.VolumeId))],
-        });
+            var page = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+            {
+                Filters = [new Filter($"tag:{TagKeys.ManagedInstance}", [context.ManagedInstanceId]), new Filter("status", ["available"])],
+                NextToken = nextToken,
+            }, context.CancellationToken);
+            foreach (var volume in (page.Volumes ?? []).Where(v => !tracked.Contains(v.VolumeId)))
+            {
+                await IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volume.VolumeId }, context.CancellationToken));
+            }
+
+            nextToken = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(nextToken));
     }
 
     /// <summary>

@@ -496,11 +496,14 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             await context.Volume(volume.DeviceName).DeleteAsync(context.CancellationToken);
         }
 
-        // Volumes an interrupted operation had replaced (captured in a final snapshot, or moved to another AZ) go too.
+        // Volumes an interrupted operation had replaced (captured in a final snapshot, or moved to another AZ) go too,
+        // and any detached volume of ours nothing recorded.
         foreach (var volumeId in context.State.StaleVolumeIds)
         {
             await IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, context.CancellationToken));
         }
+
+        await DeleteUntrackedVolumesAsync(context, keep: []);
 
         return StepResult.Done(context.State with { Volumes = [], StaleVolumeIds = [] });
     }

@@ -72,6 +72,32 @@ public sealed class OnLaunchVolumeTests(StatefulSpotClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task AVolumeOfOursThatNothingRecords_IsDeletedByTheNextRecycle_TheRecordedOnesStay()
+    {
+        var active = await fixture.CreateActiveAsync(OnLaunchSpec());
+
+        // As a launch mapping leaves it when its instance dies before it runs: detached, tagged, in no state.
+        var stray = (await fixture.Ec2.CreateVolumeAsync(new CreateVolumeRequest
+        {
+            AvailabilityZone = DefaultWorld.ZoneA,
+            Size = 40,
+            TagSpecifications = [new TagSpecification
+            {
+                ResourceType = Amazon.EC2.ResourceType.Volume,
+                Tags = [new Tag(TagKeys.ManagedInstance, active.Id)],
+            }],
+        })).Volume.VolumeId;
+
+        await fixture.Client.RecycleAsync(active.Id);
+        var recycled = await fixture.WaitForNextGenerationAsync(active);
+
+        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+        Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("volume-id", [stray])] })).Volumes ?? []);
+        Assert.Equal(recycled.Volumes.Select(v => v.VolumeId).Append(recycled.RootVolumeId).Order(),
+            (await OwnVolumesAsync(active.Id)).Select(v => v.VolumeId).Order());
+    }
+
+    [Fact]
     public async Task NoCapacityInTheCurrentAz_TheReplacementAndItsVolumesComeUpInAnotherAzOfTheSpec()
     {
         var spec = OnLaunchSpec("c5.large", DefaultWorld.SubnetA, DefaultWorld.SubnetB) with
