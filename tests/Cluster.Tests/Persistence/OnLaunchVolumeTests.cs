@@ -88,10 +88,7 @@ public sealed class OnLaunchVolumeTests(StatefulSpotClusterFixture fixture) : IC
             }],
         })).Volume.VolumeId;
 
-        await fixture.Client.RecycleAsync(active.Id);
-        var recycled = await fixture.WaitForNextGenerationAsync(active);
-
-        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+        var recycled = await fixture.RecycleAndWaitAsync(active);
         Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("volume-id", [stray])] })).Volumes ?? []);
         Assert.Equal(recycled.Volumes.Select(v => v.VolumeId).Append(recycled.RootVolumeId).Order(),
             (await OwnVolumesAsync(active.Id)).Select(v => v.VolumeId).Order());
@@ -172,10 +169,7 @@ public sealed class OnLaunchVolumeTests(StatefulSpotClusterFixture fixture) : IC
     {
         var active = await fixture.CreateActiveAsync(OnLaunchSpec());
 
-        await fixture.Client.PauseAsync(active.Id);
-        var paused = await fixture.Client.WaitUntilAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
-            StatefulSpotClusterFixture.Patience);
-        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        var paused = await fixture.PauseAndWaitAsync(active.Id);
         Assert.Empty(paused.Volumes);
         Assert.Empty(await OwnVolumesAsync(active.Id));
 
@@ -196,15 +190,10 @@ public sealed class OnLaunchVolumeTests(StatefulSpotClusterFixture fixture) : IC
     public async Task RecycleThenPause_SnapshotsTheVolumesTheRecycleMade_SoResumeHasTheLatestData()
     {
         var active = await fixture.CreateActiveAsync(OnLaunchSpec());
-        await fixture.Client.RecycleAsync(active.Id);
-        var recycled = await fixture.WaitForNextGenerationAsync(active);
-        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+        var recycled = await fixture.RecycleAndWaitAsync(active);
 
         // The pause runs in the recycle's generation: its final snapshots must be of the recycle's volumes, not the older ones.
-        await fixture.Client.PauseAsync(active.Id);
-        var paused = await fixture.Client.WaitUntilAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
-            StatefulSpotClusterFixture.Patience);
-        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        var paused = await fixture.PauseAndWaitAsync(active.Id);
         await fixture.Client.ResumeAsync(active.Id);
         var resumed = await fixture.WaitForNextGenerationAsync(paused);
 

@@ -58,14 +58,9 @@ public sealed class RootPersistenceTests(StatefulSpotClusterFixture fixture) : I
             Persistence = new PersistenceSpec { PersistRootDevice = true },
         };
         var active = await fixture.CreateActiveAsync(spec);
-        await fixture.Client.RecycleAsync(active.Id);
-        var recycled = await fixture.WaitForNextGenerationAsync(active);
-        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+        var recycled = await fixture.RecycleAndWaitAsync(active);
 
-        await fixture.Client.PauseAsync(active.Id);
-        var paused = await fixture.Client.WaitUntilAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
-            StatefulSpotClusterFixture.Patience);
-        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        var paused = await fixture.PauseAndWaitAsync(active.Id);
         Assert.NotEqual(recycled.ImageId, paused.ImageId);
         await fixture.Client.ResumeAsync(active.Id);
         var resumed = await fixture.WaitForNextGenerationAsync(paused);
@@ -88,10 +83,7 @@ public sealed class RootPersistenceTests(StatefulSpotClusterFixture fixture) : I
         };
         var active = await fixture.CreateActiveAsync(spec);
 
-        await fixture.Client.PauseAsync(active.Id);
-        var paused = await fixture.Client.WaitUntilAsync(active.Id, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error,
-            StatefulSpotClusterFixture.Patience);
-        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        var paused = await fixture.PauseAndWaitAsync(active.Id);
         Assert.NotEqual(DefaultWorld.ImageId, paused.ImageId);
 
         await fixture.Client.ResumeAsync(active.Id);

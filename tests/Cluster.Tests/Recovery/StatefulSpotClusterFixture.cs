@@ -85,6 +85,24 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
         Client.WaitUntilAsync(before.Id, v => v.Generation > before.Generation
             && v.Status is not (ManagedInstanceStatus.Recycling or ManagedInstanceStatus.Resuming), Patience);
 
+    /// <summary>Pauses a managed instance and waits until it is Paused (failing with its error otherwise).</summary>
+    public async Task<ManagedInstanceView> PauseAndWaitAsync(string managedInstanceId)
+    {
+        await Client.PauseAsync(managedInstanceId);
+        var paused = await Client.WaitUntilAsync(managedInstanceId, v => v.Status is ManagedInstanceStatus.Paused or ManagedInstanceStatus.Error, Patience);
+        Assert.True(paused.Status == ManagedInstanceStatus.Paused, $"pause ended in {paused.Status}: {paused.LastError}");
+        return paused;
+    }
+
+    /// <summary>Recycles a managed instance and waits until it is Active on the next generation (failing otherwise).</summary>
+    public async Task<ManagedInstanceView> RecycleAndWaitAsync(ManagedInstanceView before)
+    {
+        await Client.RecycleAsync(before.Id);
+        var recycled = await WaitForNextGenerationAsync(before);
+        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+        return recycled;
+    }
+
     /// <summary>The managed instance's EC2 instances that are not terminated, as EC2 lists them.</summary>
     public async Task<List<Instance>> LiveInstancesAsync(string managedInstanceId)
     {

@@ -79,6 +79,22 @@ BEGIN
 END
 $$;
 
+-- Moves the cluster version on by one if the caller read the current one: true when it did.
+CREATE OR REPLACE FUNCTION statefulspot_membership_bump_version(p_deployment_id varchar, p_version integer)
+RETURNS boolean
+LANGUAGE plpgsql AS
+$$
+DECLARE
+    v_rows integer;
+BEGIN
+    UPDATE OrleansMembershipVersionTable
+    SET Version = Version + 1, Timestamp = now()
+    WHERE DeploymentId = p_deployment_id AND Version = p_version;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    RETURN v_rows > 0;
+END
+$$;
+
 -- Adds a silo row and bumps the cluster version, both or neither: 1 on success, 0 when the row
 -- exists already or the version moved on since the caller read it.
 CREATE OR REPLACE FUNCTION statefulspot_membership_add_silo(
@@ -91,11 +107,7 @@ $$
 DECLARE
     v_rows integer;
 BEGIN
-    UPDATE OrleansMembershipVersionTable
-    SET Version = Version + 1, Timestamp = now()
-    WHERE DeploymentId = p_deployment_id AND Version = p_version;
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    IF v_rows = 0 THEN
+    IF NOT statefulspot_membership_bump_version(p_deployment_id, p_version) THEN
         RETURN QUERY SELECT 0;
         RETURN;
     END IF;
@@ -130,11 +142,7 @@ $$
 DECLARE
     v_rows integer;
 BEGIN
-    UPDATE OrleansMembershipVersionTable
-    SET Version = Version + 1, Timestamp = now()
-    WHERE DeploymentId = p_deployment_id AND Version = p_version;
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    IF v_rows = 0 THEN
+    IF NOT statefulspot_membership_bump_version(p_deployment_id, p_version) THEN
         RETURN QUERY SELECT 0;
         RETURN;
     END IF;
