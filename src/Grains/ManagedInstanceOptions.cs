@@ -8,6 +8,12 @@ public sealed class ManagedInstanceOptions
     /// <summary>How often a running operation re-checks EC2 while it waits. Default 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a step that an EC2 state-change event ends (the old instance terminated, the new one running) looks at
+    /// EC2 anyway, in case the event was lost; each wait is jittered by up to a quarter either way. Default 10 seconds.
+    /// </summary>
+    public TimeSpan EventFallbackInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>First back-off after a failed step; doubles per attempt. Default 1 second.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -44,6 +50,7 @@ public sealed class ManagedInstanceOptions
         var problems = new List<string>();
         Positive(PollInterval, nameof(PollInterval));
         Positive(RetryBaseDelay, nameof(RetryBaseDelay));
+        Positive(EventFallbackInterval, nameof(EventFallbackInterval));
         Positive(StepTimeout, nameof(StepTimeout));
         Positive(CapacityPoolAvoidance, nameof(CapacityPoolAvoidance));
         Positive(MinimumSnapshotInterval, nameof(MinimumSnapshotInterval));

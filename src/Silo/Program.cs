@@ -10,6 +10,7 @@ using Orleans.Dashboard;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Silo.Demo;
 using StatefulSpot.Silo.Hosting;
 using StatefulSpot.Silo.Storage;
@@ -62,6 +63,7 @@ public static partial class Program
         var emulatorOptions = new EmulatorOptions { TimeScale = 0.1, StateFile = Path.Combine(dataDirectory, "emulator-world.json") };
         builder.Configuration.GetSection($"{StatefulSpotHostOptions.Section}:{EmulatorOptions.SectionName}").Bind(emulatorOptions);
         await using var emulator = await AwsEmulator.StartAsync(emulatorOptions);
+        UseEmulatorBudget(builder.Configuration, emulatorOptions);
 
         builder.WebHost.UseUrls(host.DashboardUrl);
         builder.Services.AddAwsClientsForEndpoint(emulator.ServiceUrl, emulatorOptions.Region);
@@ -96,6 +98,20 @@ public static partial class Program
 
         await app.WaitForShutdownAsync();
         return exitCode;
+    }
+
+    /// <summary>
+    /// The in-process emulator refills its EC2 buckets on its compressed clock: unless configured, the gateway's budget
+    /// is multiplied to match, so that local mode keeps AWS's physics at any time scale.
+    /// </summary>
+    private static void UseEmulatorBudget(IConfiguration configuration, EmulatorOptions emulator)
+    {
+        var key = $"{Ec2GatewayOptions.Section}:{nameof(Ec2GatewayOptions.BudgetMultiplier)}";
+        if (configuration[key] is null && emulator.Throttling.RefillOnSimulatedClock && emulator.TimeScale < 1)
+        {
+            var multiplier = emulator.TimeScale > 0 ? Math.Min(10_000, 1 / emulator.TimeScale) : 10_000;
+            configuration[key] = multiplier.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static async Task<int> RunClusterAsync(WebApplicationBuilder builder, StatefulSpotHostOptions host)

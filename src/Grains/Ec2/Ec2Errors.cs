@@ -13,6 +13,7 @@ public enum Ec2ErrorKind
     InUse = 5,
     InvalidRequest = 6,
     ServerError = 7,
+    AlreadyExists = 8,
 }
 
 /// <summary>Maps EC2 error codes to the few kinds the saga decides on.</summary>
@@ -21,6 +22,7 @@ public static class Ec2Errors
     public static Ec2ErrorKind Classify(Exception exception) => exception switch
     {
         AmazonEC2Exception ec2 => ClassifyCode(ec2.ErrorCode, (int)ec2.StatusCode),
+        Gateway.Ec2BudgetExhaustedException => Ec2ErrorKind.Throttled,
         HttpRequestException or TimeoutException or IOException => Ec2ErrorKind.ServerError,
         _ => Ec2ErrorKind.Other,
     };
@@ -30,16 +32,22 @@ public static class Ec2Errors
         null or "" => httpStatus >= 500 ? Ec2ErrorKind.ServerError : Ec2ErrorKind.Other,
         _ when code.EndsWith(".NotFound", StringComparison.Ordinal) => Ec2ErrorKind.NotFound,
         "RequestLimitExceeded" or "Throttling" or "EC2ThrottledException" => Ec2ErrorKind.Throttled,
+        // "Unsupported": the instance type is not offered in that AZ, which for a launch is the same as no capacity there.
         "InsufficientInstanceCapacity" or "InsufficientCapacity" or "MaxSpotInstanceCountExceeded"
-            or "InsufficientVolumeCapacity" or "InsufficientAddressCapacity" => Ec2ErrorKind.InsufficientCapacity,
+            or "InsufficientVolumeCapacity" or "InsufficientAddressCapacity" or "Unsupported" => Ec2ErrorKind.InsufficientCapacity,
         "IncorrectState" or "IncorrectInstanceState" => Ec2ErrorKind.IncorrectState,
-        "VolumeInUse" or "InvalidNetworkInterface.InUse" or "InvalidIPAddress.InUse" => Ec2ErrorKind.InUse,
+        "VolumeInUse" or "InvalidNetworkInterface.InUse" or "InvalidIPAddress.InUse" or "InvalidSnapshot.InUse" => Ec2ErrorKind.InUse,
+        _ when code.EndsWith(".Duplicate", StringComparison.Ordinal) || code.EndsWith(".AlreadyExists", StringComparison.Ordinal)
+            => Ec2ErrorKind.AlreadyExists,
         "InternalError" or "InternalFailure" or "Unavailable" or "ServiceUnavailable" => Ec2ErrorKind.ServerError,
         _ when code.StartsWith("Invalid", StringComparison.Ordinal) || code is "MissingParameter"
             or "IdempotentParameterMismatch" or "UnsupportedOperation" or "OperationNotPermitted"
             or "UnauthorizedOperation" => Ec2ErrorKind.InvalidRequest,
         _ => httpStatus >= 500 ? Ec2ErrorKind.ServerError : Ec2ErrorKind.Other,
     };
+
+    /// <summary>Whether EC2 refused a private IP because something else holds it.</summary>
+    public static bool IsAddressInUse(Exception exception) => exception is AmazonEC2Exception { ErrorCode: "InvalidIPAddress.InUse" };
 
     /// <summary>Whether waiting and trying again can help.</summary>
     public static bool IsRetryable(Ec2ErrorKind kind) => kind is not Ec2ErrorKind.InvalidRequest;

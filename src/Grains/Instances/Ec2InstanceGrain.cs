@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StatefulSpot.Grains.Interfaces;
-using StatefulSpot.Grains.ManagedInstances;
 using StatefulSpot.Grains.Telemetry;
 
 namespace StatefulSpot.Grains.Instances;
@@ -55,18 +54,10 @@ public sealed partial class Ec2InstanceGrain(
             return;
         }
 
-        if (!NoticePolicy.IsActionable(notice))
-        {
-            LogNotActionable(notice.InstanceId, notice.Kind, notice.Detail, notice.EventId);
-            return;
-        }
-
+        // The owner decides, in one place (NoticePolicy): a state change may start a recovery, or end a step's wait.
         await GrainFactory.GetGrain<IManagedInstanceGrain>(owner).AcceptNoticeAsync(notice);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Instance {InstanceId} has no managed instance; ignored {Kind} {EventId}")]
     private partial void LogUnowned(string instanceId, Ec2EventKind kind, string eventId);
-
-    [LoggerMessage(2, LogLevel.Debug, "Instance {InstanceId}: {Kind} ({Detail}) {EventId} needs no action")]
-    private partial void LogNotActionable(string instanceId, Ec2EventKind kind, string? detail, string eventId);
 }

@@ -20,8 +20,8 @@ public sealed partial class ManagedInstanceGrain
     [LoggerMessage(5, LogLevel.Information, "{ManagedInstanceId}: {Kind} complete, generation {Generation} on {InstanceId}, downtime {Downtime}")]
     private partial void LogOperationCompleted(string managedInstanceId, OperationKind kind, int generation, string? instanceId, TimeSpan? downtime);
 
-    [LoggerMessage(6, LogLevel.Information, "{ManagedInstanceId}: ignored {Kind} {EventId} for {InstanceId}: {Reason}")]
-    private partial void LogNoticeIgnored(string managedInstanceId, Ec2EventKind kind, string instanceId, string eventId, string reason);
+    [LoggerMessage(EventId = 6, Message = "{ManagedInstanceId}: ignored {Kind} {EventId} for {InstanceId}: {Reason}")]
+    private partial void LogNoticeIgnored(LogLevel level, string managedInstanceId, Ec2EventKind kind, string instanceId, string eventId, string reason);
 
     [LoggerMessage(7, LogLevel.Information, "{ManagedInstanceId}: spec updated; launch settings apply at the next launch")]
     private partial void LogUpdated(string managedInstanceId);
@@ -34,4 +34,10 @@ public sealed partial class ManagedInstanceGrain
 
     [LoggerMessage(10, LogLevel.Warning, "{ManagedInstanceId}: continuous snapshot pass failed, next one in {Interval}: {Error}")]
     private partial void LogSnapshotPassFailed(string managedInstanceId, TimeSpan interval, string error);
+
+    [LoggerMessage(11, LogLevel.Debug, "{ManagedInstanceId}: step {Step} waits {Delay} for EC2's API budget: {Error}")]
+    private partial void LogStepThrottled(string managedInstanceId, SagaStep step, TimeSpan delay, string error);
+
+    [LoggerMessage(12, LogLevel.Debug, "{ManagedInstanceId}: {Kind} {EventId} for {InstanceId} ({Detail}) wakes the running operation")]
+    private partial void LogWoken(string managedInstanceId, Ec2EventKind kind, string eventId, string instanceId, string? detail);
 }

@@ -61,9 +61,18 @@ public sealed partial class ManagedInstanceGrain
     {
         var now = time.GetUtcNow();
         var decision = NoticePolicy.Decide(notice, State, now);
+        if (decision.Action == NoticeAction.Wake)
+        {
+            LogWoken(Id, notice.Kind, notice.EventId, notice.InstanceId, notice.Detail);
+            WakeNow();
+            return false;
+        }
+
         if (decision.Action == NoticeAction.Ignore)
         {
-            LogNoticeIgnored(Id, notice.Kind, notice.InstanceId, notice.EventId, decision.Reason);
+            // A state change that asks nothing of us (pending, running...) is routine: it is not worth an information line.
+            LogNoticeIgnored(NoticePolicy.IsActionable(notice) ? LogLevel.Information : LogLevel.Debug,
+                Id, notice.Kind, notice.InstanceId, notice.EventId, decision.Reason);
             return false;
         }
 

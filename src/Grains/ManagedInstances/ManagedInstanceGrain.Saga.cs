@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Grains.ManagedInstances;
@@ -74,6 +75,9 @@ public sealed partial class ManagedInstanceGrain
         });
     }
 
+    /// <summary>Runs the current step now: an EC2 event says what it waits for may have happened.</summary>
+    private void WakeNow() => _timer?.Change(TimeSpan.Zero, _options.PollInterval);
+
     private async Task StopDrivingAsync()
     {
         _timer?.Dispose();
@@ -86,39 +90,47 @@ public sealed partial class ManagedInstanceGrain
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        await AdvanceAsync(cancellationToken);
+        var waitingOn = await AdvanceAsync(cancellationToken);
         if (State.Operation is null)
         {
             await StopDrivingAsync();
+            return;
         }
+
+        var next = WaitRules.NextLook(State.Operation, waitingOn, time.GetUtcNow(), _options.PollInterval,
+            WaitRules.Jittered(_options.EventFallbackInterval, Random.Shared.NextDouble()));
+        _timer?.Change(next, next);
     }
 
-    /// <summary>Runs steps until one has to wait for EC2, fails, or the operation is done.</summary>
-    private async Task AdvanceAsync(CancellationToken cancellationToken)
+    /// <summary>Runs steps until one has to wait for EC2, fails, or the operation is done; returns what the last wait was on.</summary>
+    private async Task<WaitKind> AdvanceAsync(CancellationToken cancellationToken)
     {
         while (State.Operation is { } operation && !cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
             if (operation.NextAttemptAt is { } next && next > now)
             {
-                return;
+                return WaitKind.Poll;
             }
 
             StepResult result;
             try
             {
                 var context = new StepContext(Id, State, now, GrainFactory, store, _options.CapacityPoolAvoidance, cancellationToken);
-                result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));
+                using (Ec2CallContext.Use(WaitRules.Priority(operation), operation.NoticeAt ?? operation.StartedAt))
+                {
+                    result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));
+                }
             }
             catch (SagaStepFailedException failure)
             {
                 await FailAsync(operation, failure.Message, cancellationToken);
-                return;
+                return WaitKind.Poll;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 await RetryAsync(operation, exception, cancellationToken);
-                return;
+                return WaitKind.Poll;
             }
 
             if (result.State is null)
@@ -128,7 +140,7 @@ public sealed partial class ManagedInstanceGrain
                     await FailAsync(operation, $"timed out after {_options.StepTimeout} waiting for {result.WaitingFor}", cancellationToken);
                 }
 
-                return;
+                return result.WaitKind;
             }
 
             await CompleteStepAsync(result.State, cancellationToken);
@@ -137,6 +149,8 @@ public sealed partial class ManagedInstanceGrain
                 await listener.OnStepCompletedAsync(Id, operation.Kind, operation.Step, time.GetUtcNow() - operation.StepStartedAt, GrainContext);
             }
         }
+
+        return WaitKind.Poll;
     }
 
     private async Task CompleteStepAsync(ManagedInstanceState updated, CancellationToken cancellationToken)
@@ -175,6 +189,23 @@ public sealed partial class ManagedInstanceGrain
     {
         var kind = Ec2Errors.Classify(exception);
         var error = Ec2Errors.Describe(exception);
+        var now = time.GetUtcNow();
+        if (kind == Ec2ErrorKind.Throttled)
+        {
+            // EC2's API budget is short: waited out, never a failed attempt; the step timeout still bounds the wait.
+            if (now - operation.StepStartedAt > _options.StepTimeout)
+            {
+                await FailAsync(operation, $"timed out after {_options.StepTimeout} waiting for EC2's API budget ({error})", cancellationToken);
+                return;
+            }
+
+            var pause = WaitRules.Jittered(_options.RetryBaseDelay, Random.Shared.NextDouble());
+            LogStepThrottled(Id, operation.Step, pause, error);
+            store.State = State with { Operation = operation with { NextAttemptAt = now + pause, LastError = $"waiting for EC2's API budget: {error}" } };
+            await store.WriteStateAsync(cancellationToken);
+            return;
+        }
+
         var attempts = operation.Attempts + 1;
         if (!Ec2Errors.IsRetryable(kind) || attempts >= _options.MaxStepAttempts)
         {
@@ -182,11 +213,11 @@ public sealed partial class ManagedInstanceGrain
             return;
         }
 
-        var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks << Math.Min(attempts - 1, 20)));
+        var delay = WaitRules.Backoff(_options.RetryBaseDelay, _options.RetryMaxDelay, attempts);
         LogStepRetry(Id, operation.Step, attempts, delay, error);
         store.State = State with
         {
-            Operation = operation with { Attempts = attempts, NextAttemptAt = time.GetUtcNow() + delay, LastError = error },
+            Operation = operation with { Attempts = attempts, NextAttemptAt = now + delay, LastError = error },
         };
         await store.WriteStateAsync(cancellationToken);
     }

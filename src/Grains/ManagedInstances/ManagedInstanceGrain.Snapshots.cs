@@ -1,4 +1,5 @@
 using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Grains.ManagedInstances;
@@ -67,7 +68,10 @@ public sealed partial class ManagedInstanceGrain
         LogSnapshotPass(Id, string.Join(", ", SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(State))));
         try
         {
-            await _steps.SnapshotContinuouslyAsync(Id, State, now, cancellationToken);
+            using (Ec2CallContext.Use(Ec2CallPriority.Snapshot, now + spec.Snapshots.Interval))
+            {
+                await _steps.SnapshotContinuouslyAsync(Id, State, now, cancellationToken);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

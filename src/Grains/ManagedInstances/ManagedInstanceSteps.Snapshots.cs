@@ -226,7 +226,7 @@ public sealed partial class ManagedInstanceSteps
         {
             await ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId }, cancellationToken);
         }
-        catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound || exception.ErrorCode == "InvalidSnapshot.InUse")
+        catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) is Ec2ErrorKind.NotFound or Ec2ErrorKind.InUse)
         {
             // Already gone, or an image still needs it: either way it is not ours to delete now.
         }

@@ -25,12 +25,15 @@ public sealed record StepContext(
     public string ClientToken(string step) => SagaPlan.ClientToken(ManagedInstanceId, State.Generation, step);
 }
 
-/// <summary>A step either finished (with the state it leaves) or waits for EC2.</summary>
-public readonly record struct StepResult(ManagedInstanceState? State, string? WaitingFor)
+/// <summary>A step either finished (with the state it leaves) or waits for EC2, on something it polls or an event ends.</summary>
+public readonly record struct StepResult(ManagedInstanceState? State, string? WaitingFor, WaitKind WaitKind = WaitKind.Poll)
 {
     public static StepResult Done(ManagedInstanceState state) => new(state, null);
 
     public static StepResult Wait(string what) => new(null, what);
+
+    /// <summary>Waits for an instance's state, which an EC2 state-change event reports: a slow poll is only the fallback.</summary>
+    public static StepResult WaitForInstance(string what) => new(null, what, WaitKind.InstanceState);
 }
 
 /// <summary>A step failed in a way retrying cannot fix.</summary>
@@ -174,7 +177,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         {
             eni = await CreateInterfaceAsync(context, privateIp);
         }
-        catch (Amazon.EC2.AmazonEC2Exception exception) when (exception.ErrorCode == "InvalidIPAddress.InUse" && spec.Network.PrivateIpPool is { } pool)
+        catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.IsAddressInUse(exception) && spec.Network.PrivateIpPool is { } pool)
         {
             // Something outside the pool holds the address: quarantine it, take the next one, and let the step retry.
             await Pool(context, pool).ReportAddressInUseAsync(context.ManagedInstanceId, privateIp!, exception.Message, context.CancellationToken);
@@ -285,8 +288,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             {
                 response = await ec2.RunInstancesAsync(request, context.CancellationToken);
             }
-            catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.InsufficientCapacity
-                || exception.ErrorCode == "Unsupported")
+            catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.InsufficientCapacity)
             {
                 // No capacity, or the type is not offered in this AZ: the next pool may well launch.
                 noCapacity = exception;
@@ -327,7 +329,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
         switch (state)
         {
             case null or "pending":
-                return StepResult.Wait($"instance {instanceId} to be running (it is {state ?? "not yet visible"})");
+                return StepResult.WaitForInstance($"instance {instanceId} to be running (it is {state ?? "not yet visible"})");
             case "running":
                 var volumes = context.State.Volumes;
                 if (SnapshotRules.BuildsVolumesOnLaunch(context.Spec))
@@ -407,7 +409,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
                 await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [leftover] }, context.CancellationToken);
             }
 
-            return StepResult.Wait($"instance {leftover}, left by the superseded operation, to be terminated (it is {leftoverState})");
+            return StepResult.WaitForInstance($"instance {leftover}, left by the superseded operation, to be terminated (it is {leftoverState})");
         }
 
         if (operation.OldInstanceId is not { } instanceId || operation.DeleteOptions is { ShouldTerminateInstance: false })
@@ -432,7 +434,7 @@ public sealed partial class ManagedInstanceSteps(IEc2Api ec2)
             await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instanceId] }, context.CancellationToken);
         }
 
-        return StepResult.Wait($"the old instance {instanceId} to be terminated (it is {state})");
+        return StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
     }
 
     private static async Task<StepResult> WaitResourcesReleasedAsync(StepContext context)

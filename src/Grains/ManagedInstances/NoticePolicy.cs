@@ -6,12 +6,17 @@ public enum NoticeAction
 {
     Ignore = 0,
     Recycle = 1,
+
+    /// <summary>The running operation waits on this instance's state: run its step now rather than at the next poll.</summary>
+    Wake = 2,
 }
 
 /// <summary>What to do with one EC2 notice, and why.</summary>
 public sealed record NoticeDecision(NoticeAction Action, string Reason, OperationTrigger Trigger = OperationTrigger.User, DateTimeOffset? DrainDeadline = null)
 {
     public static NoticeDecision Ignore(string reason) => new(NoticeAction.Ignore, reason);
+
+    public static NoticeDecision Wake(string reason) => new(NoticeAction.Wake, reason);
 }
 
 /// <summary>The pure decision function from (notice, managed instance state) to an action.</summary>
@@ -39,6 +44,11 @@ public static class NoticePolicy
         if (state.RecentNoticeIds.Contains(notice.EventId))
         {
             return NoticeDecision.Ignore("duplicate notice");
+        }
+
+        if (state.Operation is { } waiting && notice.Kind == Ec2EventKind.InstanceStateChange && WaitsOn(waiting, notice))
+        {
+            return NoticeDecision.Wake($"the running {waiting.Kind} waits on {notice.InstanceId}");
         }
 
         if (notice.InstanceId != state.InstanceId)
@@ -75,6 +85,21 @@ public static class NoticePolicy
 
         static NoticeDecision Recycle(OperationTrigger trigger, DateTimeOffset drainDeadline) =>
             new(NoticeAction.Recycle, "the instance is being taken away", trigger, drainDeadline);
+    }
+
+    /// <summary>
+    /// Whether the running operation waits on the instance of a state change: the old instance (or one a superseded
+    /// operation left) going away, or the new instance starting. The current instance going away is a new interruption.
+    /// </summary>
+    private static bool WaitsOn(SagaCursor operation, Ec2Event notice)
+    {
+        var id = notice.InstanceId;
+        if (id == operation.OldInstanceId || operation.AlsoTerminate.Contains(id))
+        {
+            return true;
+        }
+
+        return id == operation.NewInstanceId && !IsActionable(notice);
     }
 
     private static NoticeDecision DecideRebalance(StrategySpec strategy, DateTimeOffset now)

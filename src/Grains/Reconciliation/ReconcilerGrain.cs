@@ -2,6 +2,7 @@ using Amazon.EC2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Grains.Reconciliation;
@@ -82,6 +83,8 @@ public sealed partial class ReconcilerGrain(
 
     private async Task<(Dictionary<string, Instance> Instances, int Calls)> ListTaggedInstancesAsync(CancellationToken cancellationToken)
     {
+        // Reconciliation is the least urgent EC2 work: recoveries, creates and snapshots go first.
+        using var priority = Ec2CallContext.Use(Ec2CallPriority.Background, DateTimeOffset.MaxValue);
         var instances = new Dictionary<string, Instance>(StringComparer.Ordinal);
         var calls = 0;
         string? nextToken = null;

@@ -7,6 +7,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Events;
 using StatefulSpot.Grains.ManagedInstances;
 using StatefulSpot.Grains.Reconciliation;
@@ -34,8 +35,14 @@ public static class StatefulSpotSiloBuilderExtensions
         services.TryAddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Instances);
         services.AddMetrics();
         services.TryAddSingleton<StatefulSpotMetrics>();
+        // Every grain's EC2 call goes through the silo's one gateway (the account's budget, priorities, coalesced
+        // describes); below it, each call that reaches EC2 is measured and traced.
         services.AddSingleton<Ec2Api>();
-        services.AddSingleton<IEc2Api>(sp => new InstrumentedEc2Api(sp.GetRequiredService<Ec2Api>(), sp.GetRequiredService<StatefulSpotMetrics>()));
+        services.TryAddSingleton<ILiveSiloCount, MembershipSiloCount>();
+        services.AddSingleton<Ec2Budget>();
+        services.AddSingleton<IEc2Api>(sp => new Ec2Gateway(
+            new InstrumentedEc2Api(sp.GetRequiredService<Ec2Api>(), sp.GetRequiredService<StatefulSpotMetrics>()),
+            sp.GetRequiredService<Ec2Budget>(), sp.GetRequiredService<IOptions<Ec2GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISagaStepListener, SagaMetricsListener>();
 
         // Grain calls carry the caller's trace context (clients need client.AddActivityPropagation() too).
@@ -47,9 +54,11 @@ public static class StatefulSpotSiloBuilderExtensions
         }
 
         var reconciler = services.AddOptions<ReconcilerOptions>();
+        var gateway = services.AddOptions<Ec2GatewayOptions>();
         if (configuration is not null)
         {
             reconciler.Bind(configuration.GetSection(ReconcilerOptions.Section));
+            gateway.Bind(configuration.GetSection(Ec2GatewayOptions.Section));
         }
 
         services.AddSingleton<IConfigurationValidator, ManagedInstanceOptionsValidator>();
@@ -75,12 +84,12 @@ public static class StatefulSpotSiloBuilderExtensions
     }
 
     /// <summary>Fails silo start-up with every bad saga option named.</summary>
-    private sealed class ManagedInstanceOptionsValidator(IOptions<ManagedInstanceOptions> saga, IOptions<ReconcilerOptions> reconciler)
-        : IConfigurationValidator
+    private sealed class ManagedInstanceOptionsValidator(IOptions<ManagedInstanceOptions> saga, IOptions<ReconcilerOptions> reconciler,
+        IOptions<Ec2GatewayOptions> gateway) : IConfigurationValidator
     {
         public void ValidateConfiguration()
         {
-            var problems = saga.Value.Validate().Concat(reconciler.Value.Validate()).ToList();
+            var problems = saga.Value.Validate().Concat(reconciler.Value.Validate()).Concat(gateway.Value.Validate()).ToList();
             if (problems.Count > 0)
             {
                 throw new OrleansConfigurationException(string.Join(" ", problems));

@@ -162,6 +162,8 @@ public sealed class MultiProcessClusterTests(PostgresServerFixture postgres) : I
             ["StatefulSpot__Aws__SqsServiceUrl"] = _emulator.ServiceUrl.ToString(),
             ["StatefulSpot__EventQueueUrl"] = _emulator.EventQueueUrl,
             ["StatefulSpot__Saga__PollInterval"] = "00:00:00.100",
+            ["StatefulSpot__Saga__EventFallbackInterval"] = "00:00:00.500",
+            ["StatefulSpot__Ec2__BudgetMultiplier"] = "20",
 
             // Declare a killed silo dead in seconds, even on a starved machine (production keeps Orleans' defaults).
             ["StatefulSpot__Membership__ProbeTimeout"] = "00:00:01",

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using StatefulSpot.Grains;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Silo.Hosting;
 using StatefulSpot.Silo.Storage;
@@ -70,7 +71,11 @@ public static class PostgresTestCluster
                 o.PollInterval = TimeSpan.FromMilliseconds(50);
                 o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
                 o.StepTimeout = TimeSpan.FromSeconds(30);
+                o.EventFallbackInterval = TimeSpan.FromMilliseconds(500);
             });
+
+            // The emulators of these tests run at 0.02 and refill on that clock: the gateway keeps the same physics.
+            silo.Services.Configure<Ec2GatewayOptions>(o => o.BudgetMultiplier = 50);
             silo.Services.Configure<ReconcilerOptions>(o => o.Enabled = bool.Parse(configuration[ReconcilerKey] ?? "true"));
             silo.AddStatefulSpot(configuration[EventQueueUrlKey]!);
         }

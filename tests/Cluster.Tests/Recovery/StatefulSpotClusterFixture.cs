@@ -7,6 +7,7 @@ using Orleans.TestingHost;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains;
+using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Silo.Hosting;
@@ -57,7 +58,11 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
                 o.StepTimeout = TimeSpan.FromSeconds(30);
                 o.CapacityPoolAvoidance = CapacityPoolAvoidance;
                 o.MinimumSnapshotInterval = TimeSpan.FromSeconds(1);
+                o.EventFallbackInterval = TimeSpan.FromMilliseconds(500);
             });
+
+            // The emulator's buckets refill on its compressed clock; the gateway's budget keeps the same physics.
+            silo.Services.Configure<Ec2GatewayOptions>(o => o.BudgetMultiplier = 1 / TimeScale);
             silo.Services.Configure<ReconcilerOptions>(o => o.PageSize = 5);
             silo.AddStatefulSpot(Emulator.EventQueueUrl);
             ConfigureSilo(silo);
