@@ -70,6 +70,12 @@ public sealed partial class AwsEmulator
     /// <summary>Turns EC2 throttling on or off and rescales its buckets (which start full again).</summary>
     public void ConfigureThrottling(bool enabled, double scale = 1.0) => _runtime.Control.ConfigureThrottling(enabled, scale);
 
+    /// <summary>Throttling settings and the EC2 calls received and throttled per action (as <c>GET /_emulator/throttling</c>).</summary>
+    public ThrottlingInfo Throttling() => _runtime.Control.Throttling();
+
+    /// <summary>Sets the call and throttled-call counters back to zero, e.g. before a benchmark phase; the buckets are untouched.</summary>
+    public void ResetThrottlingCounters() => _runtime.Control.ResetThrottlingCounters();
+
     /// <summary>A consistent snapshot of the whole world: instances, volumes, interfaces, snapshots, images, addresses, capacity, queues.</summary>
     public WorldSnapshot Snapshot() => _runtime.Control.Snapshot(ServiceUrl.ToString());
 

@@ -31,6 +31,12 @@ public sealed partial class EmulatorOptions
     public TimeSpan StateFileSaveDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// Shortest time between the starts of two writes of the state file (real time), however often the world changes;
+    /// the write on dispose does not wait for it. Default 5 s.
+    /// </summary>
+    public TimeSpan StateFileMinInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Optional JSON world file (region, zones, VPC, subnets, instance types with prices, images, capacity) replacing the
     /// built-in <c>worlds/default.json</c>. Default <c>null</c> (the default world, see <see cref="DefaultWorld"/>).
     /// </summary>
@@ -106,6 +112,7 @@ public sealed partial class EmulatorOptions
             "1 to 80 alphanumeric characters, hyphens or underscores");
         Require(double.IsFinite(TimeScale) && TimeScale >= 0, nameof(TimeScale), "a finite number >= 0");
         Require(StateFileSaveDelay >= TimeSpan.Zero, nameof(StateFileSaveDelay), "a non-negative duration");
+        Require(StateFileMinInterval >= TimeSpan.Zero, nameof(StateFileMinInterval), "a non-negative duration");
         Require(WorldFile is null || WorldFile.Length > 0, nameof(WorldFile), "null or a path");
         Require(Throttling is not null, nameof(Throttling), "set");
         Require(double.IsFinite(Throttling!.Scale) && Throttling.Scale > 0, $"{nameof(Throttling)}:{nameof(ThrottlingOptions.Scale)}",

@@ -131,5 +131,10 @@ public sealed record AddressInfo(
 /// <summary>A capacity pool: <paramref name="Capacity"/> null is unlimited; <paramref name="InUse"/> counts instances holding it.</summary>
 public sealed record CapacityPoolInfo(string InstanceType, string AvailabilityZone, string Market, int? Capacity, int InUse);
 
-/// <summary>Throttling settings and the number of throttled calls per action since start.</summary>
-public sealed record ThrottlingInfo(bool Enabled, double Scale, bool RefillOnSimulatedClock, IReadOnlyDictionary<string, long> ThrottledCalls);
+/// <summary>
+/// Throttling settings and, per action since start or the last <see cref="AwsEmulator.ResetThrottlingCounters"/>, the EC2
+/// calls throttled and <paramref name="Calls"/>: every call of a known action received, throttled or not, SDK retries
+/// included (each attempt is a call).
+/// </summary>
+public sealed record ThrottlingInfo(
+    bool Enabled, double Scale, bool RefillOnSimulatedClock, IReadOnlyDictionary<string, long> ThrottledCalls, IReadOnlyDictionary<string, long> Calls);

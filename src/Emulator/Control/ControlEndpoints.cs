@@ -74,6 +74,11 @@ internal static class ControlEndpoints
             control.ConfigureThrottling(request.Enabled, request.Scale ?? control.Throttling().Scale);
             return control.Throttling();
         }));
+        endpoints.MapDelete(Prefix + "/throttling/counters", context => Answer(context, () =>
+        {
+            control.ResetThrottlingCounters();
+            return control.Throttling();
+        }));
     }
 
     private static Task Answer<T>(HttpContext context, Func<T> action) => Answer<object, T>(context, _ => action(), readBody: false);

@@ -115,7 +115,17 @@ internal sealed partial class WorldControl(
         LogTimeScale(timeScale);
     }
 
-    public ThrottlingInfo Throttling() => new(throttle.Enabled, throttle.Scale, throttle.RefillOnSimulatedClock, throttle.ThrottledCounts());
+    public ThrottlingInfo Throttling()
+    {
+        var (calls, throttled) = throttle.Counts();
+        return new(throttle.Enabled, throttle.Scale, throttle.RefillOnSimulatedClock, throttled, calls);
+    }
+
+    public void ResetThrottlingCounters()
+    {
+        throttle.ResetCounts();
+        LogThrottlingCountersReset();
+    }
 
     public void ConfigureThrottling(bool enabled, double scale)
     {
@@ -153,4 +163,7 @@ internal sealed partial class WorldControl(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Throttling {Enabled}, scale {Scale}")]
     private partial void LogThrottling(bool enabled, double scale);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "EC2 call and throttled-call counters reset")]
+    private partial void LogThrottlingCountersReset();
 }

@@ -42,6 +42,7 @@ internal sealed partial class Ec2QueryDispatcher(
             }
 
             var entry = actions.Find(action) ?? throw Ec2Errors.InvalidAction(action);
+            throttle.CountCall(action);
             if (request.Bool("DryRun") == true)
             {
                 throw Ec2Errors.DryRun();

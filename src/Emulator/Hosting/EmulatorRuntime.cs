@@ -77,7 +77,7 @@ internal sealed class EmulatorRuntime : IDisposable
 
         _scheduler = new TransitionScheduler(_gate, new TransitionRunner(instances, spot, images), time, loggers.CreateLogger<TransitionScheduler>());
         _store = options.StateFile is { } file
-            ? new StateFileStore(file, options.StateFileSaveDelay, _gate, time, loggers.CreateLogger<StateFileStore>())
+            ? new StateFileStore(file, options.StateFileSaveDelay, options.StateFileMinInterval, _gate, time, loggers.CreateLogger<StateFileStore>())
             : null;
 
         // The first write creates the event queue and arms the scheduler (resuming transitions loaded from the file).

@@ -14,35 +14,46 @@ internal sealed record PersistedWorld(int Version, Ec2State Ec2, SqsState Sqs, I
 }
 
 /// <summary>
-/// Keeps the world in a JSON file: loaded at start, written <see cref="EmulatorOptions.StateFileSaveDelay"/> after a
-/// change (changes in between are batched) and once more on dispose. Writes go to a temporary file that replaces the
-/// old one, so a crash never leaves a half-written file.
+/// Keeps the world in a compact JSON file: loaded at start, written <see cref="EmulatorOptions.StateFileSaveDelay"/>
+/// after a change (changes in between are batched) but never sooner than <see cref="EmulatorOptions.StateFileMinInterval"/>
+/// after the previous write began, and once more on dispose. The JSON is streamed to a temporary file through a fixed
+/// buffer (no string or array of the whole world) that then replaces the old file, so a crash never leaves a
+/// half-written file. Files written indented by earlier versions load the same.
 /// </summary>
 internal sealed partial class StateFileStore : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new()
     {
-        WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
     };
 
     private readonly string _path;
     private readonly TimeSpan _delay;
+    private readonly TimeSpan _minInterval;
     private readonly WorldGate _gate;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private readonly Lock _fileLock = new();
-    private int _savePending;
+    private readonly Lock _scheduleLock = new();
+    private bool _savePending;
+    private long? _lastSaveStarted;
+    private int _saves;
 
-    public StateFileStore(string path, TimeSpan delay, WorldGate gate, TimeProvider time, ILogger<StateFileStore> logger)
+    public StateFileStore(string path, TimeSpan delay, TimeSpan minInterval, WorldGate gate, TimeProvider time, ILogger<StateFileStore> logger)
     {
         _path = Path.GetFullPath(path);
         _delay = delay;
+        _minInterval = minInterval;
         _gate = gate;
+        _time = time;
         _logger = logger;
         _timer = time.CreateTimer(_ => SaveQuietly(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         gate.Changed += MarkDirty;
     }
+
+    /// <summary>How many times the file has been written.</summary>
+    public int Saves => Volatile.Read(ref _saves);
 
     /// <summary>The world stored at <paramref name="path"/>, or null when there is no file yet.</summary>
     public static EmulatorState? Load(string path)
@@ -55,7 +66,8 @@ internal sealed partial class StateFileStore : IDisposable
         PersistedWorld? world;
         try
         {
-            world = JsonSerializer.Deserialize<PersistedWorld>(File.ReadAllText(path), Json);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+            world = JsonSerializer.Deserialize<PersistedWorld>(file, Json);
         }
         catch (JsonException e)
         {
@@ -76,9 +88,12 @@ internal sealed partial class StateFileStore : IDisposable
     /// <summary>Writes the file now (also used on dispose).</summary>
     public void Save()
     {
-        Interlocked.Exchange(ref _savePending, 0);
-        var json = _gate.Read(state => JsonSerializer.Serialize(
-            new PersistedWorld(PersistedWorld.CurrentVersion, state.Ec2, state.Sqs, state.Timeline.Pending()), Json));
+        lock (_scheduleLock)
+        {
+            _savePending = false;
+            _lastSaveStarted = _time.GetTimestamp();
+        }
+
         lock (_fileLock)
         {
             var directory = Path.GetDirectoryName(_path);
@@ -88,10 +103,19 @@ internal sealed partial class StateFileStore : IDisposable
             }
 
             var temporary = _path + ".tmp";
-            File.WriteAllText(temporary, json);
+            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                _gate.Read(state =>
+                {
+                    Write(file, state);
+                    return true;
+                });
+            }
+
             File.Move(temporary, _path, overwrite: true);
         }
 
+        Interlocked.Increment(ref _saves);
         LogSaved(_path);
     }
 
@@ -106,12 +130,34 @@ internal sealed partial class StateFileStore : IDisposable
         SaveQuietly();
     }
 
-    /// <summary>Runs inside the world lock after every write: schedule one save.</summary>
+    /// <summary>Streams the world as compact JSON; runs inside the world's read lock.</summary>
+    private static void Write(Stream file, EmulatorState state)
+    {
+        using var chunks = new FileChunkWriter(file);
+        using (var json = new Utf8JsonWriter(chunks))
+        {
+            JsonSerializer.Serialize(json, new PersistedWorld(PersistedWorld.CurrentVersion, state.Ec2, state.Sqs, state.Timeline.Pending()), Json);
+        }
+
+        chunks.Flush();
+    }
+
+    /// <summary>
+    /// Runs inside the world lock after every write: schedule one save, <see cref="_delay"/> from now but not before
+    /// <see cref="_minInterval"/> after the last save began.
+    /// </summary>
     private void MarkDirty(EmulatorState state)
     {
-        if (Interlocked.Exchange(ref _savePending, 1) == 0)
+        lock (_scheduleLock)
         {
-            _timer.Change(_delay, Timeout.InfiniteTimeSpan);
+            if (_savePending)
+            {
+                return;
+            }
+
+            _savePending = true;
+            var untilInterval = _lastSaveStarted is { } started ? _minInterval - _time.GetElapsedTime(started) : TimeSpan.Zero;
+            _timer.Change(untilInterval > _delay ? untilInterval : _delay, Timeout.InfiniteTimeSpan);
         }
     }
 

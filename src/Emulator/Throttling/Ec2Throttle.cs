@@ -6,12 +6,13 @@ namespace StatefulSpot.Emulator.Throttling;
 /// <summary>
 /// The account's EC2 token buckets. A call passes when its request bucket (and resource bucket, if it has one) holds
 /// enough tokens; then both are charged, else neither is. Settings start from <see cref="ThrottlingOptions"/> and can
-/// be changed at run time.
+/// be changed at run time. Also counts the calls received and the calls throttled, per action, for benchmarks.
 /// </summary>
 internal sealed class Ec2Throttle(ThrottlingOptions options, SimulationClock clock)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _calls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _throttled = new(StringComparer.Ordinal);
     private bool _enabled = options.Enabled;
     private double _scale = options.Scale;
@@ -93,12 +94,31 @@ internal sealed class Ec2Throttle(ThrottlingOptions options, SimulationClock clo
         }
     }
 
-    /// <summary>How many calls were throttled, per action.</summary>
-    public IReadOnlyDictionary<string, long> ThrottledCounts()
+    /// <summary>Counts one call of <paramref name="action"/> received, whether it will pass, be throttled or fail.</summary>
+    public void CountCall(string action)
     {
         lock (_lock)
         {
-            return new Dictionary<string, long>(_throttled, StringComparer.Ordinal);
+            _calls[action] = _calls.GetValueOrDefault(action) + 1;
+        }
+    }
+
+    /// <summary>How many calls were received and how many throttled, per action, since start or the last <see cref="ResetCounts"/>.</summary>
+    public (IReadOnlyDictionary<string, long> Calls, IReadOnlyDictionary<string, long> Throttled) Counts()
+    {
+        lock (_lock)
+        {
+            return (new Dictionary<string, long>(_calls, StringComparer.Ordinal), new Dictionary<string, long>(_throttled, StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>Sets both counters back to zero (the buckets are left as they are).</summary>
+    public void ResetCounts()
+    {
+        lock (_lock)
+        {
+            _calls.Clear();
+            _throttled.Clear();
         }
     }
 

@@ -18,6 +18,8 @@ public sealed class EmulatorOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(120), options.InterruptionNoticeLead);
         Assert.True(options.EmitStateChangeEvents);
         Assert.Null(options.StateFile);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.StateFileSaveDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.StateFileMinInterval);
         Assert.Null(options.WorldFile);
         Assert.True(options.Throttling.Enabled);
         Assert.Equal(1.0, options.Throttling.Scale);
@@ -38,9 +40,11 @@ public sealed class EmulatorOptionsTests
     {
         var scale = Assert.Throws<ArgumentException>(() => new EmulatorOptions { Throttling = { Scale = 0 } }.Validate());
         var snapshot = Assert.Throws<ArgumentException>(() => new EmulatorOptions { FirstSnapshotDuration = TimeSpan.FromSeconds(-1) }.Validate());
+        var interval = Assert.Throws<ArgumentException>(() => new EmulatorOptions { StateFileMinInterval = TimeSpan.FromSeconds(-1) }.Validate());
 
         Assert.Contains("Emulator:Throttling:Scale", scale.Message, StringComparison.Ordinal);
         Assert.Contains("Emulator:FirstSnapshotDuration", snapshot.Message, StringComparison.Ordinal);
+        Assert.Contains("Emulator:StateFileMinInterval", interval.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -123,6 +123,57 @@ public sealed class ThrottlingTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task CallCounters_CountEveryAttemptThrottledOrNot_AndResetForOnePhase()
+    {
+        await using var world = await StartAsync();
+        using var twoRetries = new AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "SECRETEXAMPLE"), new AmazonEC2Config
+        {
+            ServiceURL = world.Emulator.ServiceUrl.ToString(),
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 2,
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            await world.Ec2NoRetry.RunInstancesAsync(OnDemand(1));
+        }
+
+        await world.Ec2NoRetry.DescribeInstancesAsync(new DescribeInstancesRequest());
+        await Ec2Assert.FailsAsync("RequestLimitExceeded", () => twoRetries.RunInstancesAsync(OnDemand(1)), 503);
+
+        var counted = await GetThrottlingAsync(world);
+        Assert.Equal(5 + 3, Count(counted, "calls", "RunInstances"));
+        Assert.Equal(3, Count(counted, "throttledCalls", "RunInstances"));
+        Assert.Equal(1, Count(counted, "calls", "DescribeInstances"));
+
+        using (var reset = await world.Http.DeleteAsync("/_emulator/throttling/counters"))
+        {
+            reset.EnsureSuccessStatusCode();
+            var zeroed = await reset.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Empty(zeroed.GetProperty("calls").EnumerateObject());
+            Assert.Empty(zeroed.GetProperty("throttledCalls").EnumerateObject());
+        }
+
+        await world.Ec2NoRetry.DescribeVolumesAsync(new DescribeVolumesRequest());
+        await Ec2Assert.FailsAsync("RequestLimitExceeded", () => world.Ec2NoRetry.RunInstancesAsync(OnDemand(1)), 503);
+
+        var phase = await GetThrottlingAsync(world);
+        Assert.Equal(["DescribeVolumes", "RunInstances"], phase.GetProperty("calls").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(1, Count(phase, "calls", "RunInstances"));
+        Assert.Equal(1, Count(phase, "throttledCalls", "RunInstances"));
+        var inProcess = world.Emulator.Throttling();
+        Assert.Equal(1, inProcess.Calls["DescribeVolumes"]);
+        Assert.Equal(1, inProcess.ThrottledCalls["RunInstances"]);
+        world.Emulator.ResetThrottlingCounters();
+        Assert.Empty(world.Emulator.Throttling().Calls);
+    }
+
+    private static async Task<JsonElement> GetThrottlingAsync(EmulatorHarness world) =>
+        await world.Http.GetFromJsonAsync<JsonElement>("/_emulator/throttling");
+
+    private static long Count(JsonElement throttling, string counter, string action) =>
+        throttling.GetProperty(counter).GetProperty(action).GetInt64();
+
     private static long Throttled(EmulatorHarness world) =>
         world.Emulator.Snapshot().Throttling!.ThrottledCalls.GetValueOrDefault("RunInstances");
 

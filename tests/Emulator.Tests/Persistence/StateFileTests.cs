@@ -1,5 +1,11 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using StatefulSpot.Emulator.Core;
+using StatefulSpot.Emulator.Persistence;
 using StatefulSpot.Emulator.Tests.Infrastructure;
 
 namespace StatefulSpot.Emulator.Tests.Persistence;
@@ -97,12 +103,80 @@ public sealed class StateFileTests : IDisposable
     [Fact]
     public async Task StateFile_IsWrittenShortlyAfterAChange()
     {
-        await using var world = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+        await using var world = await EmulatorHarness.StartAsync(o =>
+        {
+            o.StateFile = StateFile;
+            o.StateFileMinInterval = TimeSpan.Zero;
+        });
 
         var instance = await world.LaunchAsync();
 
         await Eventually.ReturnsAsync(
             () => Task.FromResult(File.Exists(StateFile) && File.ReadAllText(StateFile).Contains(instance.InstanceId, StringComparison.Ordinal)),
             saved => saved, "state file with the instance");
+    }
+
+    [Fact]
+    public async Task StateFile_IsCompact_AndAnIndentedFileOfEarlierVersionsLoadsTheSame()
+    {
+        string instanceId, volumeId;
+        await using (var first = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile))
+        {
+            instanceId = (await first.LaunchRunningAsync()).InstanceId;
+            volumeId = (await first.CreateAvailableVolumeAsync(DefaultWorld.ZoneA)).VolumeId;
+        }
+
+        var compact = await File.ReadAllTextAsync(StateFile);
+        Assert.DoesNotContain('\n', compact);
+        await File.WriteAllTextAsync(StateFile, JsonNode.Parse(compact)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        await using var second = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        Assert.Equal(InstanceStateName.Running, (await second.DescribeInstanceAsync(instanceId)).State.Name);
+        Assert.Equal(VolumeState.Available, (await second.DescribeVolumeAsync(volumeId)).State);
+    }
+
+    [Fact]
+    public async Task StateFile_Dispose_WritesTheLastChange_WithoutWaitingForTheDelayOrInterval()
+    {
+        string volumeId;
+        await using (var first = await EmulatorHarness.StartAsync(o =>
+        {
+            o.StateFile = StateFile;
+            o.StateFileSaveDelay = TimeSpan.FromHours(1);
+            o.StateFileMinInterval = TimeSpan.FromHours(1);
+        }))
+        {
+            volumeId = (await first.CreateAvailableVolumeAsync(DefaultWorld.ZoneB)).VolumeId;
+            Assert.False(File.Exists(StateFile));
+        }
+
+        await using var second = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        Assert.Equal(VolumeState.Available, (await second.DescribeVolumeAsync(volumeId)).State);
+    }
+
+    [Fact]
+    public async Task StateFile_ManyChangesInQuickSuccession_AreWrittenAtMostOncePerMinInterval()
+    {
+        var gate = new WorldGate(new EmulatorState());
+        var interval = TimeSpan.FromMilliseconds(400);
+        long last;
+        using (var store = new StateFileStore(StateFile, TimeSpan.FromMilliseconds(10), interval, gate, TimeProvider.System, NullLogger<StateFileStore>.Instance))
+        {
+            var running = Stopwatch.StartNew();
+            do
+            {
+                gate.Write(s => s.Ec2.NextSequence());
+                await Task.Delay(1);
+            }
+            while (running.Elapsed < TimeSpan.FromSeconds(1.4));
+
+            // one write at once (10 ms), then one per interval: about 4 in 1.4 s for thousands of changes
+            Assert.InRange(store.Saves, 1, (int)Math.Ceiling(running.Elapsed / interval) + 1);
+            last = gate.Read(s => s.Ec2.LastSequence);
+            Assert.True(last > 100, $"only {last} changes");
+        }
+
+        Assert.Equal(last, StateFileStore.Load(StateFile)!.Ec2.LastSequence);
     }
 }
