@@ -46,7 +46,8 @@ public sealed partial class ManagedInstanceGrain
             StepStartedAt = now,
             Prestaged = kind == OperationKind.Recycle && SagaPlan.CanPrestage(State.Spec!),
         });
-        cursor = cursor with { Step = SagaPlan.First(kind, cursor.Prestaged) };
+        var plan = SagaPlan.For(cursor, State.Spec!, State);
+        cursor = cursor with { Plan = plan, Step = plan[0] };
         if (State.Operation is { } previous && TerminatesInstances(cursor))
         {
             // A superseded operation may have two instances (a pre-staged recycle launches before the old one is gone).
@@ -113,6 +114,14 @@ public sealed partial class ManagedInstanceGrain
                 return WaitKind.Poll;
             }
 
+            if (!SagaPlan.Knows(operation))
+            {
+                // Written by another version of StatefulSpot: an Error that says so, never a step that re-runs forever.
+                await FailAsync(operation, $"step {operation.Step} is not part of this {operation.Kind}'s plan as this version of StatefulSpot "
+                    + "knows it; recycle, resume or delete the managed instance to start a new operation", cancellationToken);
+                return WaitKind.Poll;
+            }
+
             StepResult result;
             try
             {
@@ -157,7 +166,7 @@ public sealed partial class ManagedInstanceGrain
     {
         var operation = updated.Operation!;
         var now = time.GetUtcNow();
-        var nextStep = SagaPlan.Next(operation.Kind, operation.Step, operation.Prestaged);
+        var nextStep = SagaPlan.Next(operation) ?? SagaStep.Done;
         LogStepCompleted(Id, operation.Kind, operation.Step, now - operation.StepStartedAt);
         if (nextStep != SagaStep.Done)
         {

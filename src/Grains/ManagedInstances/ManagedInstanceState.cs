@@ -123,6 +123,12 @@ public sealed record SagaCursor
     /// </summary>
     [Id(24)] public IReadOnlyList<string> AlsoTerminate { get; init; } = [];
 
+    /// <summary>
+    /// The steps of this operation, derived from the spec when it started (<see cref="SagaPlan.For"/>); empty in a
+    /// cursor an older build wrote, which then follows its operation's table.
+    /// </summary>
+    [Id(25)] public IReadOnlyList<SagaStep> Plan { get; init; } = [];
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }

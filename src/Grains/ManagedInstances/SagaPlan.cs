@@ -2,7 +2,11 @@ using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Grains.ManagedInstances;
 
-/// <summary>The order of steps of each operation: a pure table.</summary>
+/// <summary>
+/// The steps of each operation. <see cref="For"/> derives an operation's plan from the spec when it starts (only the
+/// steps its persistence options need), and the cursor stores it: the grain walks the stored list, so an operation an
+/// older build started finishes on a newer one. The tables below are every step an operation can have, in order.
+/// </summary>
 public static class SagaPlan
 {
     private static readonly SagaStep[] CreateSteps =
@@ -71,6 +75,68 @@ public static class SagaPlan
     };
 
     public static SagaStep First(OperationKind kind, bool prestaged = false) => Steps(kind, prestaged)[0];
+
+    /// <summary>
+    /// The plan of an operation about to start: its table, less the steps this spec makes pointless (no root steps
+    /// without persistRootDevice, no snapshot steps without onLaunch volumes, no Elastic IP step without one...).
+    /// </summary>
+    public static IReadOnlyList<SagaStep> For(SagaCursor cursor, ManagedInstanceSpec spec, ManagedInstanceState state) =>
+        [.. Steps(cursor.Kind, cursor.Prestaged).Where(step => IsNeeded(step, cursor, spec, state))];
+
+    /// <summary>
+    /// The step after the cursor's, in the cursor's stored plan (the table, for a cursor an older build wrote without
+    /// one); <see cref="SagaStep.Done"/> after the last; null when the step is not part of the plan at all.
+    /// </summary>
+    public static SagaStep? Next(SagaCursor cursor)
+    {
+        var plan = PlanOf(cursor);
+        var index = IndexOf(plan, cursor.Step);
+        return index < 0 ? null : index + 1 < plan.Count ? plan[index + 1] : SagaStep.Done;
+    }
+
+    /// <summary>Whether this build can run the cursor's step as part of its plan.</summary>
+    public static bool Knows(SagaCursor cursor) => Enum.IsDefined(cursor.Step) && cursor.Step != SagaStep.Done && IndexOf(PlanOf(cursor), cursor.Step) >= 0;
+
+    private static IReadOnlyList<SagaStep> PlanOf(SagaCursor cursor) => cursor.Plan.Count > 0 ? cursor.Plan : Steps(cursor.Kind, cursor.Prestaged);
+
+    private static int IndexOf(IReadOnlyList<SagaStep> plan, SagaStep step)
+    {
+        for (var i = 0; i < plan.Count; i++)
+        {
+            if (plan[i] == step)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsNeeded(SagaStep step, SagaCursor cursor, ManagedInstanceSpec spec, ManagedInstanceState state) => step switch
+    {
+        SagaStep.PrepareNetwork => NetworkRules.NeedsPersistentInterface(spec),
+        SagaStep.EnsureVolumes => !SnapshotRules.BuildsVolumesOnLaunch(spec) && spec.LaunchSpecification.BlockDeviceMappings.Count > 0,
+        SagaStep.SnapshotRoot or SagaStep.WaitRootSnapshot or SagaStep.RegisterRootImage or SagaStep.WaitRootImage or SagaStep.CleanupRoot =>
+            spec.Persistence.PersistRootDevice,
+        SagaStep.SnapshotVolumes or SagaStep.WaitVolumeSnapshots => SnapshotRules.BuildsVolumesOnLaunch(spec),
+        SagaStep.RelocateVolumes => SnapshotRules.ReattachesVolumes(spec) && SnapshotRules.SpansZones(state),
+        SagaStep.AssociateElasticIp => spec.Network.ElasticIpAllocationId is not null,
+        SagaStep.CleanupVolumes => NeedsVolumeCleanup(spec, state),
+        SagaStep.DeleteVolumes => cursor.DeleteOptions is { ShouldDeleteVolumes: true },
+        SagaStep.DeleteNetworkInterface => cursor.DeleteOptions is { ShouldDeleteNetworkInterfaces: true },
+        SagaStep.ReleaseAddress => cursor.DeleteOptions is { ShouldDeleteNetworkInterfaces: true } && spec.Network.PrivateIpPool is not null,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Clean-up deletes replaced volumes, volumes a launch mapping made that nothing recorded, and snapshots beyond
+    /// the retention: there is something to clean only where volumes are rebuilt (onLaunch, a move across AZs) or
+    /// snapshots are taken, or an earlier operation left replaced volumes or snapshots behind.
+    /// </summary>
+    private static bool NeedsVolumeCleanup(ManagedInstanceSpec spec, ManagedInstanceState state) =>
+        SnapshotRules.BuildsVolumesOnLaunch(spec) || SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(state)).Count > 0
+        || (SnapshotRules.ReattachesVolumes(spec) && SnapshotRules.SpansZones(state))
+        || state.StaleVolumeIds.Count > 0 || state.LatestSnapshots.Count > 0 || state.ImportedFrom is not null;
 
     /// <summary>The step after <paramref name="step"/>, or <see cref="SagaStep.Done"/> after the last one.</summary>
     public static SagaStep Next(OperationKind kind, SagaStep step, bool prestaged = false)
