@@ -17,6 +17,8 @@ public sealed record Ec2InstanceState
 /// to the owning managed instance, and ignores instances nobody owns without writing any state.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Ec2Events)]
+// Idle between operations (hours to weeks): collected soon after, so that a fleet's resource grains do not stay in memory.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed partial class Ec2InstanceGrain(
     [PersistentState("ec2-instance", StorageNames.Instances)] IPersistentState<Ec2InstanceState> store,
     StatefulSpotMetrics metrics,

@@ -12,6 +12,8 @@ public sealed record NetworkInterfaceState
 }
 
 /// <summary>The persistent primary ENI of a managed instance (key <c>smi-…/eth0</c>). Non-reentrant: ENI calls run one at a time.</summary>
+// Idle between operations (hours to weeks): collected soon after, so that a fleet's resource grains do not stay in memory.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class NetworkInterfaceGrain(
     [PersistentState("network-interface", StorageNames.Instances)] IPersistentState<NetworkInterfaceState> store,
     IEc2Api ec2) : Grain, INetworkInterfaceGrain

@@ -13,6 +13,8 @@ public sealed record VolumeState
 }
 
 /// <summary>One persisted EBS volume (key <c>smi-…/&lt;device&gt;</c>). Non-reentrant: EC2 calls on the volume run one at a time.</summary>
+// Idle between operations (hours to weeks): collected soon after, so that a fleet's resource grains do not stay in memory.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class VolumeGrain(
     [PersistentState("volume", StorageNames.Instances)] IPersistentState<VolumeState> store,
     IEc2Api ec2) : Grain, IVolumeGrain
