@@ -7,10 +7,10 @@ using Orleans.Storage;
 using Orleans.Streams;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2;
-using StatefulSpot.Grains.Events;
 using StatefulSpot.Grains.ManagedInstances;
 using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Grains.Telemetry;
+using StatefulSpot.Silo.Events;
 using StatefulSpot.Streaming.Sqs;
 
 namespace StatefulSpot.Silo.Hosting;
