@@ -2,6 +2,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.SQS;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using StatefulSpot.Client;
@@ -59,7 +60,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
                 o.MinimumSnapshotInterval = TimeSpan.FromSeconds(1);
             });
             silo.Services.Configure<ReconcilerOptions>(o => o.PageSize = 5);
-            silo.AddStatefulSpot(Emulator.EventQueueUrl);
+            silo.AddStatefulSpot(Emulator.EventQueueUrl, CreateConfiguration());
             ConfigureSilo(silo);
         });
         builder.ConfigureClient(client => client.AddActivityPropagation());
@@ -119,6 +120,9 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
 
     /// <summary>The emulator's settings; fixtures that need other physics override this.</summary>
     protected virtual EmulatorOptions CreateEmulatorOptions() => new() { TimeScale = TimeScale };
+
+    /// <summary>The configuration the silos' <c>AddStatefulSpot</c> reads (saga, reconciler, event stream); none by default.</summary>
+    protected virtual IConfiguration? CreateConfiguration() => null;
 
     /// <summary>Extra silo configuration for fixtures that inject faults.</summary>
     protected virtual void ConfigureSilo(ISiloBuilder silo)
