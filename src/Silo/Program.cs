@@ -1,15 +1,11 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Configuration;
-using Orleans.Dashboard;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
-using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Silo.Demo;
 using StatefulSpot.Silo.Hosting;
@@ -26,7 +22,6 @@ public static partial class Program
 {
     private const string DemoSwitch = "--demo";
     private const string KeepRunningSwitch = "--keep-running";
-    private const string MembershipSection = StatefulSpotHostOptions.Section + ":Membership";
 
     public static async Task<int> Main(string[] args)
     {
@@ -65,22 +60,7 @@ public static partial class Program
         await using var emulator = await AwsEmulator.StartAsync(emulatorOptions);
         UseEmulatorBudget(builder.Configuration, emulatorOptions);
 
-        builder.WebHost.UseUrls(host.DashboardUrl);
-        builder.Services.AddAwsClientsForEndpoint(emulator.ServiceUrl, emulatorOptions.Region);
-        builder.Services.AddStatefulSpotClient();
-        builder.AddStatefulSpotTelemetry(builder.Configuration);
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
-            silo.AddSqliteGrainStorage(StorageNames.Instances, Path.Combine(dataDirectory, "statefulspot.db"));
-            silo.UseInMemoryReminderService();
-            silo.AddStatefulSpot(emulator.EventQueueUrl, builder.Configuration);
-            silo.AddDashboard();
-        });
-
-        var app = builder.Build();
-        app.MapOrleansDashboard();
-        app.MapStatefulSpotHealth();
+        var app = SiloHost.Build(builder, host, SiloHostMode.Local(host, dataDirectory, emulator, emulatorOptions.Region));
         await app.StartAsync();
         Console.WriteLine($"StatefulSpot (local mode) is up. Dashboard: {host.DashboardUrl}  EC2/SQS emulator: {emulator.ServiceUrl}  Data: {dataDirectory}");
 
@@ -117,36 +97,7 @@ public static partial class Program
     private static async Task<int> RunClusterAsync(WebApplicationBuilder builder, StatefulSpotHostOptions host)
     {
         var connectionString = host.ConnectionString!;
-        builder.WebHost.UseUrls(host.DashboardUrl);
-        builder.Services.AddAwsClients(host.Aws);
-        builder.Services.AddStatefulSpotClient();
-        builder.AddStatefulSpotTelemetry(builder.Configuration);
-        builder.UseOrleans(silo =>
-        {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = host.ClusterId;
-                o.ServiceId = host.ServiceId;
-            });
-            if (host.AdvertisedAddress is { } advertised)
-            {
-                silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
-            }
-            else
-            {
-                silo.ConfigureEndpoints(host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: true);
-            }
-
-            // Failure detection can be tuned (Orleans ClusterMembershipOptions: ProbeTimeout, NumMissedProbesLimit...).
-            silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(MembershipSection));
-            silo.UsePostgres(connectionString, StorageNames.Instances);
-            silo.AddStatefulSpot(host.EventQueueUrl!, builder.Configuration);
-            silo.AddDashboard();
-        });
-
-        var app = builder.Build();
-        app.MapOrleansDashboard();
-        app.MapStatefulSpotHealth();
+        var app = SiloHost.Build(builder, host, SiloHostMode.Cluster(host, builder.Configuration));
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Program));
         var database = DescribeDatabase(connectionString);
         try

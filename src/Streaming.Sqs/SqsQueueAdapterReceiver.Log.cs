@@ -13,9 +13,6 @@ internal sealed partial class SqsQueueAdapterReceiver
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not resolve the URL of queue {QueueName} yet; it retries on every poll")]
     private partial void LogQueueUrlUnresolved(Exception exception, string provider, string? queueName);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} created queue {QueueName} at {QueueUrl}")]
-    private partial void LogQueueCreated(string provider, string queueName, string queueUrl);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} failed to receive messages ({FailureCount} failure(s) in a row); next attempt in {RetryDelay}")]
     private partial void LogReceiveFailed(Exception exception, string provider, int failureCount, TimeSpan retryDelay);
 
@@ -37,18 +34,4 @@ internal sealed partial class SqsQueueAdapterReceiver
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: message {MessageId} is still not delivered after {InFlightTime}, the MaxInFlightTime; its visibility is no longer extended and SQS will deliver it again in {VisibleFor}")]
     private partial void LogExtensionStopped(string provider, string messageId, TimeSpan inFlightTime, TimeSpan visibleFor);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not change the visibility timeout of {FailedCount} of {MessageCount} message(s); each reappears after its current visibility timeout at the latest")]
-    private partial void LogVisibilityChangeFailed(Exception exception, string provider, int failedCount, int messageCount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} leaves discarded messages for redrive, but queue {QueueUrl} has no RedrivePolicy: a discarded message comes back every {RedriveDelay} until its retention period ends")]
-    private partial void LogNoRedrivePolicy(string provider, string queueUrl, TimeSpan redriveDelay);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} could not read the RedrivePolicy of queue {QueueUrl}; make sure it has one, or discarded messages come back until they age out")]
-    private partial void LogRedrivePolicyUnknown(Exception exception, string provider, string queueUrl);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not delete message {MessageId} ({ErrorCode}: {ErrorMessage}); it will reappear after its visibility timeout")]
-    private partial void LogDeleteRejected(string provider, string messageId, string errorCode, string errorMessage);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not delete {MessageCount} message(s); they will reappear after their visibility timeout")]
-    private partial void LogDeleteFailed(Exception exception, string provider, int messageCount);
 }

@@ -32,12 +32,20 @@ public static class SqsStreamingSiloBuilderExtensions
     /// Adds a read-only SQS stream provider whose options are configured through an
     /// <see cref="OptionsBuilder{TOptions}"/>, e.g. <c>ob => ob.BindConfiguration("Streams:Sqs")</c>.
     /// </summary>
-    /// <inheritdoc cref="AddSqsStreams(ISiloBuilder, string, Action{SqsStreamOptions}, Action{ISiloPersistentStreamConfigurator}?)"/>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="name">The stream provider name.</param>
+    /// <param name="configureOptions">Configures the options, e.g. binds them.</param>
+    /// <param name="configure">Configures the persistent stream provider (pub-sub type, pulling agent, balancer).</param>
+    /// <param name="configurationSection">
+    /// The configuration section the options are bound from, if any: start-up errors then name the bad key
+    /// (<c>Section:VisibilityTimeout</c>) rather than the bare property.
+    /// </param>
     public static ISiloBuilder AddSqsStreams(
         this ISiloBuilder builder,
         string name,
         Action<OptionsBuilder<SqsStreamOptions>> configureOptions,
-        Action<ISiloPersistentStreamConfigurator>? configure = null)
+        Action<ISiloPersistentStreamConfigurator>? configure = null,
+        string? configurationSection = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -45,7 +53,7 @@ public static class SqsStreamingSiloBuilderExtensions
 
         configureOptions(builder.Services.AddOptions<SqsStreamOptions>(name));
         builder.Services.AddSingleton<IConfigurationValidator>(services =>
-            new SqsStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<SqsStreamOptions>>().Get(name), name));
+            new SqsStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<SqsStreamOptions>>().Get(name), name, configurationSection));
         builder.Services.AddSingleton<IConfigurationValidator>(services => new SqsProviderServices.Validator(services, name));
         return builder.AddPersistentStreams(name, SqsQueueAdapterFactory.Create, configure ?? (_ => { }));
     }

@@ -8,10 +8,10 @@ using Orleans.Streams;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Ec2.Gateway;
-using StatefulSpot.Grains.Events;
 using StatefulSpot.Grains.ManagedInstances;
 using StatefulSpot.Grains.Reconciliation;
 using StatefulSpot.Grains.Telemetry;
+using StatefulSpot.Silo.Events;
 using StatefulSpot.Streaming.Sqs;
 
 namespace StatefulSpot.Silo.Hosting;
@@ -20,7 +20,8 @@ public static class StatefulSpotSiloBuilderExtensions
 {
     /// <summary>
     /// Everything every StatefulSpot silo has, whatever its mode: the EC2 seam (measured and traced), the saga options
-    /// and its metrics listener, the <c>ec2-events</c> stream over SQS with the EventBridge adapter, activity
+    /// and its metrics listener, the <c>ec2-events</c> stream over SQS with the EventBridge adapter (options from
+    /// <see cref="EventStreamOptions.Section"/>, see <see cref="EventStreamOptions"/>), activity
     /// propagation across grain calls, and the resume sweep. The host adds
     /// clustering, grain storage named <see cref="StorageNames.Instances"/>, a reminder service, and
     /// registrations of <see cref="Amazon.EC2.IAmazonEC2"/> and <see cref="Amazon.SQS.IAmazonSQS"/>.
@@ -63,14 +64,16 @@ public static class StatefulSpotSiloBuilderExtensions
 
         services.AddSingleton<IConfigurationValidator, ManagedInstanceOptionsValidator>();
         services.AddSqsMessageAdapter<EventBridgeMessageAdapter>(StreamNames.Provider);
-        silo.AddSqsStreams(StreamNames.Provider, options =>
-            {
-                options.QueueUrl = eventQueueUrl;
+        silo.AddSqsStreams(
+            StreamNames.Provider,
+            options => EventStreamOptions.Configure(options, eventQueueUrl, configuration),
+            streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly),
+            EventStreamOptions.Section);
+        if (configuration is not null)
+        {
+            services.AddSingleton<IConfigurationValidator>(new EventStreamOptions.QueueKeysValidator(configuration));
+        }
 
-                // A notice that cannot be handled within its two minutes goes back to the queue for another silo.
-                options.MaxInFlightTime = TimeSpan.FromMinutes(2);
-            },
-            streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ResumeSweep>();
         return silo;
     }

@@ -2,6 +2,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.SQS;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using StatefulSpot.Client;
@@ -64,7 +65,7 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
             // The emulator's buckets refill on its compressed clock; the gateway's budget keeps the same physics.
             silo.Services.Configure<Ec2GatewayOptions>(o => o.BudgetMultiplier = 1 / TimeScale);
             silo.Services.Configure<ReconcilerOptions>(o => o.PageSize = 5);
-            silo.AddStatefulSpot(Emulator.EventQueueUrl);
+            silo.AddStatefulSpot(Emulator.EventQueueUrl, CreateConfiguration());
             ConfigureSilo(silo);
         });
         builder.ConfigureClient(client => client.AddActivityPropagation());
@@ -124,6 +125,9 @@ public class StatefulSpotClusterFixture : IAsyncLifetime
 
     /// <summary>The emulator's settings; fixtures that need other physics override this.</summary>
     protected virtual EmulatorOptions CreateEmulatorOptions() => new() { TimeScale = TimeScale };
+
+    /// <summary>The configuration the silos' <c>AddStatefulSpot</c> reads (saga, reconciler, event stream); none by default.</summary>
+    protected virtual IConfiguration? CreateConfiguration() => null;
 
     /// <summary>Extra silo configuration for fixtures that inject faults.</summary>
     protected virtual void ConfigureSilo(ISiloBuilder silo)

@@ -73,4 +73,17 @@ public sealed class SqsStreamOptionsValidatorTests
 
         Assert.Contains(key, error.Message);
     }
+
+    [Theory]
+    [MemberData(nameof(OutOfRange))]
+    public void BadSetting_BoundFromASection_IsRejected_NamingTheFullKey(string key, Action<SqsStreamOptions> breakIt)
+    {
+        var options = new SqsStreamOptions { QueueUrl = FakeSqs.QueueUrl };
+        breakIt(options);
+
+        var error = Assert.Throws<OrleansConfigurationException>(
+            () => new SqsStreamOptionsValidator(options, "spot", "StatefulSpot:Events").ValidateConfiguration());
+
+        Assert.Contains($"StatefulSpot:Events:{key} ", error.Message);
+    }
 }

@@ -1,11 +1,13 @@
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
+using StatefulSpot.Grains;
+using StatefulSpot.Grains.Events;
 using StatefulSpot.Streaming.Sqs;
 
-namespace StatefulSpot.Grains.Events;
+namespace StatefulSpot.Silo.Events;
 
 /// <summary>
-/// Turns the raw EventBridge JSON on the SQS queue into <see cref="Interfaces.Ec2Event"/>s on the
+/// Turns the raw EventBridge JSON on the SQS queue into <see cref="Grains.Interfaces.Ec2Event"/>s on the
 /// <c>ec2-events</c> stream keyed by instance id. Unsupported and malformed messages are discarded with a reason.
 /// </summary>
 public sealed partial class EventBridgeMessageAdapter(ILogger<EventBridgeMessageAdapter> logger) : ISqsMessageAdapter
