@@ -56,7 +56,7 @@ public sealed class NoticePolicyTests
     }
 
     [Fact]
-    public void Decide_StateChangeWhileRecoveringThatInstance_IsIgnored()
+    public void Decide_StateChangeWhileRecoveringThatInstance_WakesTheWaitingStepRatherThanRecyclingAgain()
     {
         var state = Active with
         {
@@ -70,7 +70,7 @@ public sealed class NoticePolicyTests
 
         var decision = NoticePolicy.Decide(Notice(Ec2EventKind.InstanceStateChange, detail: "shutting-down", id: "evt-2"), state, Now);
 
-        Assert.Equal(NoticeAction.Ignore, decision.Action);
+        Assert.Equal(NoticeAction.Wake, decision.Action);
     }
 
     [Theory]

@@ -5,7 +5,8 @@ namespace StatefulSpot.Grains.Ec2.Gateway;
 /// <summary>
 /// Coalesces describes by id from many grains into one EC2 call: requests arriving within the window (and while the
 /// call waits for its budget token) share the next call, and each caller gets back only the items it asked for.
-/// An id EC2 does not know fails only the callers that asked for it.
+/// An id EC2 does not know (or rejects as malformed) fails only the callers that asked for it. A throttle reaches
+/// every caller of the call as a throttle, which the saga waits out.
 /// </summary>
 public sealed class DescribeBatcher<TItem>
 {
@@ -14,13 +15,13 @@ public sealed class DescribeBatcher<TItem>
     private readonly string _action;
     private readonly Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<TItem>>> _describe;
     private readonly Func<TItem, string> _idOf;
-    private readonly PriorityTokenBucket _bucket;
+    private readonly Func<PriorityTokenBucket> _bucket;
     private readonly Ec2GatewayOptions _options;
     private readonly TimeProvider _time;
     private bool _flushing;
 
     public DescribeBatcher(string action, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<TItem>>> describe,
-        Func<TItem, string> idOf, PriorityTokenBucket bucket, Ec2GatewayOptions options, TimeProvider time)
+        Func<TItem, string> idOf, Func<PriorityTokenBucket> bucket, Ec2GatewayOptions options, TimeProvider time)
     {
         _action = action;
         _describe = describe;
@@ -54,7 +55,14 @@ public sealed class DescribeBatcher<TItem>
         }
         catch (TimeoutException)
         {
+            // Given up: the ids are not described for nobody when the budget comes.
+            request.Completion.TrySetCanceled(CancellationToken.None);
             throw new Ec2BudgetExhaustedException(_action, _options.MaxQueueWait);
+        }
+        catch (OperationCanceledException)
+        {
+            request.Completion.TrySetCanceled(CancellationToken.None);
+            throw;
         }
     }
 
@@ -100,6 +108,7 @@ public sealed class DescribeBatcher<TItem>
         {
             var batch = new List<Request>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
+            _pending.RemoveAll(r => r.Completion.Task.IsCompleted);
             foreach (var request in _pending.OrderBy(r => (r.Priority, r.Deadline)).ToList())
             {
                 if (batch.Count > 0 && ids.Count + request.Ids.Count > _options.MaxIdsPerCall)
@@ -133,9 +142,10 @@ public sealed class DescribeBatcher<TItem>
 
                 return;
             }
-            catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound && batch.Count > 1)
+            catch (AmazonEC2Exception exception) when (batch.Count > 1 && Ec2Errors.Classify(exception) is Ec2ErrorKind.NotFound or Ec2ErrorKind.InvalidRequest)
             {
-                var unknown = ids.Where(id => exception.Message.Contains(id, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+                // One caller's unknown or malformed id fails EC2's whole call: find whose, and answer the others.
+                var unknown = ids.Where(id => Names(exception.Message, id)).ToHashSet(StringComparer.Ordinal);
                 if (unknown.Count == 0)
                 {
                     // EC2 did not say which id: each caller on its own, so that only the one who asked for it hears of it.
@@ -163,7 +173,7 @@ public sealed class DescribeBatcher<TItem>
             {
                 if (Ec2Errors.Classify(exception) == Ec2ErrorKind.Throttled)
                 {
-                    _bucket.Drain();
+                    _bucket().Drain();
                 }
 
                 foreach (var request in batch)
@@ -176,8 +186,23 @@ public sealed class DescribeBatcher<TItem>
         }
     }
 
+    /// <summary>Whether an EC2 error message names the id (as a whole word: i-0abc is not named by i-0abcdef).</summary>
+    private static bool Names(string message, string id)
+    {
+        for (var at = message.IndexOf(id, StringComparison.Ordinal); at >= 0; at = message.IndexOf(id, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + id.Length;
+            if ((at == 0 || !char.IsLetterOrDigit(message[at - 1])) && (end == message.Length || !char.IsLetterOrDigit(message[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private Task AcquireForAsync(Request request) =>
-        _bucket.AcquireAsync(request.Priority, request.Deadline, TimeSpan.FromMinutes(10), _action, CancellationToken.None);
+        _bucket().AcquireAsync(request.Priority, request.Deadline, TimeSpan.FromMinutes(10), _action, CancellationToken.None);
 
     private sealed record Request(IReadOnlyList<string> Ids, Ec2CallPriority Priority, long Deadline)
     {

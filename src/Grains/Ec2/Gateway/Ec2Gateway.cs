@@ -159,7 +159,7 @@ public sealed class Ec2Gateway : IEc2Api
     }
 
     private DescribeBatcher<TItem> Batcher<TItem>(string action, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<TItem>>> describe,
-        Func<TItem, string> idOf) => new(action, describe, idOf, _budget.For(action), _options, _time);
+        Func<TItem, string> idOf) => new(action, describe, idOf, () => _budget.For(action), _options, _time);
 
     private static bool ById<TFilter>(List<string>? ids, List<TFilter>? filters, string? nextToken, int? maxResults) =>
         ids is { Count: > 0 } && IsEmpty(filters) && string.IsNullOrEmpty(nextToken) && maxResults is null;
