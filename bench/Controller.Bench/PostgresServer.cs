@@ -39,6 +39,14 @@ internal sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(string directory, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
+
+        // The run's temp directory is private (0700) to root: the postgres user must be able to pass through it.
+        var parent = Path.GetDirectoryName(directory)!;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(parent, File.GetUnixFileMode(parent) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
         var server = new PostgresServer(directory, FindBinDirectory());
         if (IsRoot())
         {
