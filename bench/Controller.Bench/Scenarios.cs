@@ -97,6 +97,11 @@ internal static class Scenarios
             .Add("warning -> grain lag", phase.WarningLag is { } lag
                 ? string.Create(Invariant, $"{lag.Count:0} warnings, mean {Report.F(lag.MeanSeconds, "0.00")} s, 95% within {lag.P95UpperBound} s (real; statefulspot_events_lag_seconds)")
                 : "not exposed by this silo build");
+        if (errors.Count > 0)
+        {
+            report.Add("note", $"the measured duration, the ratio, the durations and the downtimes cover the {recovered.Count} recovered only");
+        }
+
         if (!allSettled)
         {
             report.Add("note", $"the wait ended at its timeout ({timeout.TotalSeconds:0} s): unsettled managed instances are counted as errors");
