@@ -50,7 +50,7 @@ internal sealed class Deployment : IAsyncDisposable
     /// <summary>What the bench configured, one line each, for the output.</summary>
     public List<string> Notes { get; } = [];
 
-    public static string SiloDll => Metadata("SiloDll");
+    public static string SiloDll => Path.GetFullPath(Metadata("SiloDll"));
 
     public static async Task<Deployment> StartAsync(BenchOptions options, double initialTimeScale, CancellationToken ct)
     {
@@ -150,7 +150,7 @@ internal sealed class Deployment : IAsyncDisposable
         var connectionString = await _postgres.CreateDatabaseAsync("statefulspot", ct).ConfigureAwait(false);
         Notes.Add($"PostgreSQL: private server from {_postgres.Bin} on 127.0.0.1:{_postgres.Port}");
 
-        var emulatorDll = Metadata("EmulatorDll");
+        var emulatorDll = Path.GetFullPath(Metadata("EmulatorDll"));
         var emulatorUrl = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
         var arguments = new List<string> { emulatorDll, "--urls", emulatorUrl.ToString().TrimEnd('/') };
         arguments.AddRange(emulatorSettings.Select(s => $"--Emulator:{s.Key}={s.Value}"));
