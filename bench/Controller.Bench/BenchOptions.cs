@@ -1,0 +1,207 @@
+using System.Globalization;
+
+namespace StatefulSpot.Controller.Bench;
+
+internal enum Scenario
+{
+    Mass = 1,
+    Creates = 2,
+    Memory = 3,
+    Single = 4,
+}
+
+internal enum Topology
+{
+    /// <summary>One Silo process in local mode: SQLite, the emulator in the silo's process.</summary>
+    Local = 1,
+
+    /// <summary>A private PostgreSQL, the standalone emulator in its own process and N Silo processes in cluster mode.</summary>
+    Cluster = 2,
+}
+
+/// <summary>The bench's command line.</summary>
+internal sealed class BenchOptions
+{
+    public const string Usage = """
+        Controller.Bench: runs StatefulSpot as a user does (Silo processes, the embedded client, the emulator's control API)
+        and measures the controller at fleet scale.
+
+          dotnet run -c Release --project bench/Controller.Bench -- <scenario> [options]
+
+        Scenarios:
+          mass --n N        create N managed instances, interrupt all of them within ~3 s, measure the recoveries
+          creates --n N     N creates at once, measure until all settle
+          memory --n N      N Active managed instances: silo RSS per managed instance (cluster mode, 2 silos)
+          single            one recovery: its downtime and duration against the bound for N=1
+          --quick           CI preset: local mode, mass --n 20 --time-scale 1 --notice-lead 10 --refill-real-time
+
+        Topology:
+          --mode local|cluster     local: one Silo process in local mode (in-process emulator); cluster: a private
+                                   PostgreSQL, the standalone emulator process and --silos Silo processes
+                                   (default: cluster for memory and for N >= 100, local otherwise)
+          --silos N                Silo processes in cluster mode (default 2)
+          --world FILE             emulator world file (default bench/worlds/large-subnets.json: /20 subnets)
+
+        Emulator:
+          --time-scale T           emulator TimeScale of the measured phase (default 1.0 = AWS timing)
+          --create-time-scale T    emulator TimeScale while the fleet is created (default 0.05)
+          --notice-lead SECONDS    Spot interruption notice lead, simulated seconds (default 120, as AWS)
+          --refill-real-time       Throttling:RefillOnSimulatedClock=false (default: buckets refill on the simulated clock)
+          --emulator-set KEY=VALUE any other EmulatorOptions key (e.g. Throttling:Scale=0.5); repeatable
+
+        Silos:
+          --budget-share S         StatefulSpot__Ec2__BudgetShare=S: the share of the account's EC2 API budget the
+                                   controller may use (default 0.5); also the s of the bound
+          --silo-env KEY=VALUE     passed to every silo verbatim; repeatable
+
+        Bench:
+          --n N                    managed instances (mass, creates, memory)
+          --concurrency N          concurrent client calls (creates, interrupts, polls; default 32)
+          --create-timeout SECONDS longest wait for the fleet to be created (default from N and the create time scale)
+          --settle SECONDS         memory: force grain collection, wait this long, then sample RSS again
+          --keep                   keep the temp directory (silo logs, PostgreSQL log) instead of deleting it
+          --help
+        """;
+
+    public Scenario Scenario { get; private set; }
+
+    public Topology? RequestedTopology { get; private set; }
+
+    public int Silos { get; private set; } = 2;
+
+    public int N { get; private set; }
+
+    public double TimeScale { get; private set; } = 1.0;
+
+    public double CreateTimeScale { get; private set; } = 0.05;
+
+    public double NoticeLeadSeconds { get; private set; } = 120;
+
+    public bool RefillRealTime { get; private set; }
+
+    public double BudgetShare { get; private set; } = 0.5;
+
+    public List<KeyValuePair<string, string>> SiloEnvironment { get; } = [];
+
+    public List<KeyValuePair<string, string>> EmulatorSettings { get; } = [];
+
+    public int Concurrency { get; private set; } = 32;
+
+    public double? CreateTimeoutSeconds { get; private set; }
+
+    public double? SettleSeconds { get; private set; }
+
+    public string? WorldFile { get; private set; }
+
+    public bool Keep { get; private set; }
+
+    public bool Quick { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public Topology Topology => RequestedTopology ?? (Scenario == Scenario.Memory || N >= 100 ? Topology.Cluster : Topology.Local);
+
+    public int SiloCount => Topology == Topology.Local ? 1 : Silos;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
+            switch (arg)
+            {
+                case "mass": options.Scenario = Scenario.Mass; break;
+                case "creates": options.Scenario = Scenario.Creates; break;
+                case "memory": options.Scenario = Scenario.Memory; break;
+                case "single": options.Scenario = Scenario.Single; break;
+                case "--quick":
+                    options.Quick = true;
+                    options.Scenario = Scenario.Mass;
+                    options.RequestedTopology = Topology.Local;
+                    options.N = 20;
+                    options.TimeScale = 1;
+                    options.NoticeLeadSeconds = 10;
+                    options.RefillRealTime = true;
+                    break;
+                case "--mode":
+                    var mode = Next();
+                    options.RequestedTopology = mode switch
+                    {
+                        "local" => Topology.Local,
+                        "cluster" => Topology.Cluster,
+                        _ => throw new ArgumentException($"--mode must be local or cluster, not '{mode}'."),
+                    };
+                    break;
+                case "--silos": options.Silos = PositiveInt(arg, Next()); break;
+                case "--n": options.N = PositiveInt(arg, Next()); break;
+                case "--time-scale": options.TimeScale = Positive(arg, Next()); break;
+                case "--create-time-scale": options.CreateTimeScale = Positive(arg, Next()); break;
+                case "--notice-lead": options.NoticeLeadSeconds = NonNegative(arg, Next()); break;
+                case "--refill-real-time": options.RefillRealTime = true; break;
+                case "--budget-share":
+                    options.BudgetShare = Positive(arg, Next());
+                    if (options.BudgetShare > 1)
+                    {
+                        throw new ArgumentException("--budget-share must be in (0, 1].");
+                    }
+
+                    break;
+                case "--silo-env": options.SiloEnvironment.Add(KeyValue(arg, Next())); break;
+                case "--emulator-set": options.EmulatorSettings.Add(KeyValue(arg, Next())); break;
+                case "--concurrency": options.Concurrency = PositiveInt(arg, Next()); break;
+                case "--create-timeout": options.CreateTimeoutSeconds = Positive(arg, Next()); break;
+                case "--settle": options.SettleSeconds = NonNegative(arg, Next()); break;
+                case "--world": options.WorldFile = Path.GetFullPath(Next()); break;
+                case "--keep": options.Keep = true; break;
+                case "--help" or "-h": options.Help = true; break;
+                default: throw new ArgumentException($"Unknown argument '{arg}' (see --help).");
+            }
+        }
+
+        if (options.Help)
+        {
+            return options;
+        }
+
+        if (options.Scenario == 0)
+        {
+            throw new ArgumentException("Name a scenario: mass, creates, memory or single (or --quick).");
+        }
+
+        if (options.Scenario == Scenario.Single)
+        {
+            options.N = 1;
+        }
+        else if (options.N == 0)
+        {
+            throw new ArgumentException($"{options.Scenario.ToString().ToLowerInvariant()} needs --n N.");
+        }
+
+        return options;
+    }
+
+    private static KeyValuePair<string, string> KeyValue(string name, string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0
+            ? new(value[..equals], value[(equals + 1)..])
+            : throw new ArgumentException($"{name} takes KEY=VALUE, not '{value}'.");
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.");
+
+    private static double Positive(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0
+            ? x
+            : throw new ArgumentException($"{name} must be a positive number, not '{value}'.");
+
+    private static double NonNegative(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= 0
+            ? x
+            : throw new ArgumentException($"{name} must be a number >= 0, not '{value}'.");
+}

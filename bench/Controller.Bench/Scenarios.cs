@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Controller.Bench;
+
+/// <summary>The four scenarios. Each returns its summary line; a scenario that cannot run throws.</summary>
+internal static class Scenarios
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary><c>mass</c> (and <c>single</c>, N = 1): create N, interrupt all within ~3 s, measure the recoveries against the bound.</summary>
+    public static async Task<string> MassAsync(Deployment deployment, BenchOptions options, HttpClient http, CancellationToken ct)
+    {
+        var single = options.Scenario == Scenario.Single;
+        var n = options.N;
+        var client = deployment.Client;
+        var active = await CreateFleetAsync(deployment, options, ct).ConfigureAwait(false);
+        var before = active.ToDictionary(v => v.Id);
+
+        await deployment.Emulator.SetTimeScaleAsync(options.TimeScale, ct).ConfigureAwait(false);
+        var counters = await PhaseCounters.BeginAsync(deployment, http, ct).ConfigureAwait(false);
+        Console.WriteLine($"Time scale now {options.TimeScale.ToString(Invariant)}; interrupting {active.Count} instances ({options.Concurrency} at a time)");
+
+        var interruptions = new ConcurrentDictionary<string, Interruption>();
+        var interruptClock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct }, async (view, token) =>
+            interruptions[view.Id] = await deployment.Emulator.InterruptAsync(view.InstanceId!, token).ConfigureAwait(false)).ConfigureAwait(false);
+        var interruptSeconds = interruptClock.Elapsed.TotalSeconds;
+        var shutdownStart = interruptions.Values.Min(i => i.TerminationTime);
+        Console.WriteLine($"  {active.Count} interrupted in {interruptSeconds:0.0} s; EC2 starts shutting them down from {shutdownStart:HH:mm:ss.f}");
+
+        var t = options.TimeScale;
+        var share = options.BudgetShare;
+        var bound = Bound.Seconds(active.Count, share);
+        var bucketReal = Bound.BucketPart(active.Count, share) * (counters.RefillOnSimulatedClock ? t : 1);
+        var timeout = TimeSpan.FromSeconds(3 * (Bound.Fixed * t + bucketReal) + options.NoticeLeadSeconds * t + 300);
+        var (after, allSettled) = await Fleet.WaitAsync(client, [.. before.Keys],
+            v => v.Generation > before[v.Id].Generation && v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error,
+            timeout, options.Concurrency, "recoveries", ct).ConfigureAwait(false);
+        var phase = await counters.EndAsync(ct).ConfigureAwait(false);
+
+        var recovered = new List<(ManagedInstanceView View, OperationRecord Record)>();
+        var errors = new List<string?>();
+        foreach (var (id, old) in before)
+        {
+            var view = after.GetValueOrDefault(id);
+            var settled = view is not null && view.Generation > old.Generation && view.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error;
+            if (!settled)
+            {
+                errors.Add($"not settled within {timeout.TotalSeconds:0} s (status {view?.Status}, generation {view?.Generation}, step {view?.CurrentStep})");
+            }
+            else if (view!.Status == ManagedInstanceStatus.Error)
+            {
+                errors.Add(view.LastError);
+            }
+            else if (view.History.LastOrDefault(r => r.Kind == OperationKind.Recycle && r.Generation == view.Generation) is { VolumesAttachedAt: not null } record)
+            {
+                recovered.Add((view, record));
+            }
+            else
+            {
+                errors.Add("Active without a recovery record of its generation");
+            }
+        }
+
+        var durations = recovered.Select(r => (r.Record.VolumesAttachedAt!.Value - interruptions[r.View.Id].TerminationTime).TotalSeconds / t).ToList();
+        var measured = recovered.Count > 0 ? (recovered.Max(r => r.Record.VolumesAttachedAt!.Value) - shutdownStart).TotalSeconds / t : double.NaN;
+        var ratio = measured / bound;
+        var callsPerRecovery = phase.Calls / active.Count;
+        var downtimes = recovered.Where(r => r.Record.Downtime is not null).Select(r => r.Record.Downtime!.Value.TotalSeconds / t).ToList();
+        var kept = recovered.Count(r => r.View.PrivateIp == before[r.View.Id].PrivateIp
+            && r.View.Volumes.Select(v => v.VolumeId).SequenceEqual(before[r.View.Id].Volumes.Select(v => v.VolumeId)));
+
+        var report = new Report(single ? "single: one recovery" : $"mass: {n} recoveries at once");
+        AddParameters(report, deployment, options, counters);
+        report.Add("N (created Active and interrupted)", $"{active.Count} of {n}")
+            .Add("interrupts sent in", interruptSeconds, "0.0", " s (real)")
+            .Add("recovered (Active on the next generation)", $"{recovered.Count}; same private IP and volume: {kept}")
+            .Add("errors", errors.Count.ToString(Invariant));
+        foreach (var (message, count) in Fleet.DistinctErrors(errors).Take(10))
+        {
+            report.Add($"  error x{count}", message);
+        }
+
+        report.Add("bound", Bound.Formula(active.Count, share))
+            .Add("measured duration", string.Create(Invariant,
+                $"{Report.F(measured)} s emulated (latest volumes attached - earliest interruption = notice + {options.NoticeLeadSeconds} s lead)"))
+            .Add("ratio (measured / bound)", ratio, "0.00")
+            .Add("recovery duration p50 / p95 / max", $"{Report.F(Report.Percentile(durations, 50))} / {Report.F(Report.Percentile(durations, 95))} / {Report.F(Report.Percentile(durations, 100))} s emulated (each: its interruption -> its volumes attached)")
+            .Add("downtime p50 / max", $"{Report.F(Report.Percentile(downtimes, 50))} / {Report.F(Report.Percentile(downtimes, 100))} s emulated (old terminated -> volumes attached)")
+            .Add("EC2 calls in the phase", $"{phase.Calls:0}, throttled {phase.Throttled} ({Report.F(phase.ThrottledPercent, "0.0")}%)")
+            .Add("calls per recovery", callsPerRecovery, "0.0")
+            .Add("calls by action", phase.ByAction)
+            .Add("calls counted from", phase.CallsSource)
+            .Add("warning -> grain lag", phase.WarningLag is { } lag
+                ? string.Create(Invariant, $"{lag.Count:0} warnings, mean {Report.F(lag.MeanSeconds, "0.00")} s, 95% within {lag.P95UpperBound} s (real; statefulspot_events_lag_seconds)")
+                : "not exposed by this silo build");
+        if (errors.Count > 0)
+        {
+            report.Add("note", $"the measured duration, the ratio, the durations and the downtimes cover the {recovered.Count} recovered only");
+        }
+
+        if (!allSettled)
+        {
+            report.Add("note", $"the wait ended at its timeout ({timeout.TotalSeconds:0} s): unsettled managed instances are counted as errors");
+        }
+
+        var summary = single
+            ? string.Create(Invariant, $"single errors={errors.Count} ratio={Report.F(ratio, "0.00")} downtime_s={Report.F(downtimes.Count > 0 ? downtimes[0] : double.NaN)}")
+            : string.Create(Invariant, $"mass n={active.Count} errors={errors.Count} throttled={Report.F(phase.ThrottledPercent, "0.0")}% ratio={Report.F(ratio, "0.00")} calls_per_recovery={Report.F(callsPerRecovery, "0.0")}");
+        report.Print(summary);
+        return summary;
+    }
+
+    /// <summary><c>creates</c>: N creates at once at the measured time scale, until all settle.</summary>
+    public static async Task<string> CreatesAsync(Deployment deployment, BenchOptions options, HttpClient http, CancellationToken ct)
+    {
+        var n = options.N;
+        var t = options.TimeScale;
+        var counters = await PhaseCounters.BeginAsync(deployment, http, ct).ConfigureAwait(false);
+        Console.WriteLine($"Creating {n} managed instances ({options.Concurrency} calls at a time, {Fleet.SubnetNote(n)}) at time scale {t.ToString(Invariant)}");
+        var clock = Stopwatch.StartNew();
+        var (ids, firstCall) = await Fleet.CreateAsync(deployment.Client, n, options.Concurrency, ct).ConfigureAwait(false);
+        var callSeconds = clock.Elapsed.TotalSeconds;
+        var timeout = CreateTimeout(options, t, counters.RefillOnSimulatedClock);
+        var (views, allSettled) = await Fleet.WaitAsync(deployment.Client, ids, v => v.Status != ManagedInstanceStatus.Creating, timeout,
+            options.Concurrency, "creates", ct).ConfigureAwait(false);
+        var settledAt = DateTimeOffset.UtcNow;
+        var phase = await counters.EndAsync(ct).ConfigureAwait(false);
+
+        var errors = ids.Select(id => views.GetValueOrDefault(id)).Where(v => v is null || v.Status != ManagedInstanceStatus.Active)
+            .Select(v => v is null ? "never read" : v.Status == ManagedInstanceStatus.Creating ? $"still Creating at the timeout (step {v.CurrentStep})" : v.LastError)
+            .ToList();
+        var finished = views.Values.Select(v => v.History.LastOrDefault(r => r.Kind == OperationKind.Create)?.FinishedAt).OfType<DateTimeOffset>().ToList();
+        var end = finished.Count > 0 ? finished.Max() : settledAt;
+        var duration = (end - firstCall).TotalSeconds / t;
+        var durations = views.Values
+            .Select(v => v.History.LastOrDefault(r => r.Kind == OperationKind.Create) is { FinishedAt: { } f, StartedAt: var s } && v.Status == ManagedInstanceStatus.Active
+                ? (f - s).TotalSeconds / t : double.NaN)
+            .Where(d => !double.IsNaN(d)).ToList();
+
+        var report = new Report($"creates: {n} at once");
+        AddParameters(report, deployment, options, counters);
+        report.Add("N", n.ToString(Invariant))
+            .Add("create calls answered in", callSeconds, "0.0", " s (real)")
+            .Add("errors", errors.Count.ToString(Invariant));
+        foreach (var (message, count) in Fleet.DistinctErrors(errors).Take(10))
+        {
+            report.Add($"  error x{count}", message);
+        }
+
+        report.Add("duration", string.Create(Invariant, $"{Report.F(duration)} s emulated (first create call -> last create finished)"))
+            .Add("create duration p50 / p95 / max", $"{Report.F(Report.Percentile(durations, 50))} / {Report.F(Report.Percentile(durations, 95))} / {Report.F(Report.Percentile(durations, 100))} s emulated")
+            .Add("EC2 calls in the phase", $"{phase.Calls:0}, throttled {phase.Throttled} ({Report.F(phase.ThrottledPercent, "0.0")}%)")
+            .Add("calls per create", phase.Calls / n, "0.0")
+            .Add("calls by action", phase.ByAction)
+            .Add("calls counted from", phase.CallsSource);
+        if (!allSettled)
+        {
+            report.Add("note", $"the wait ended at its timeout ({timeout.TotalSeconds:0} s): those still Creating are counted as errors");
+        }
+
+        var summary = string.Create(Invariant,
+            $"creates n={n} errors={errors.Count} throttled={Report.F(phase.ThrottledPercent, "0.0")}% calls_per_create={Report.F(phase.Calls / n, "0.0")} duration_s={Report.F(duration, "0")}");
+        report.Print(summary);
+        return summary;
+    }
+
+    /// <summary><c>memory</c>: RSS of each silo process before and after N Active managed instances.</summary>
+    public static async Task<string> MemoryAsync(Deployment deployment, BenchOptions options, CancellationToken ct)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false); // start-up settles (JIT, first timers)
+        var baseline = deployment.Silos.Select(s => s.RssKiB()).ToList();
+        Console.WriteLine($"RSS after start-up: {string.Join(", ", baseline.Select(b => $"{b / 1024} MiB"))}");
+        var active = await CreateFleetAsync(deployment, options, ct).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        var afterActive = deployment.Silos.Select(s => s.RssKiB()).ToList();
+        List<long>? afterSettle = null;
+        if (options.SettleSeconds is { } settle)
+        {
+            Console.WriteLine($"Forcing grain collection (IManagementGrain.ForceActivationCollection), then waiting {settle} s");
+            await deployment.Cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(settle), ct).ConfigureAwait(false);
+            afterSettle = [.. deployment.Silos.Select(s => s.RssKiB())];
+        }
+
+        var silos = deployment.Silos.Count;
+        var perSilo = (double)active.Count / silos;
+        var kb = Enumerable.Range(0, silos).Select(i => (afterActive[i] - baseline[i]) / perSilo).ToList();
+        var report = new Report($"memory: {active.Count} Active managed instances on {silos} silo(s)");
+        report.Add("mode", options.Topology.ToString().ToLowerInvariant())
+            .Add("silos", silos.ToString(Invariant))
+            .Add("N (Active)", $"{active.Count} of {options.N}")
+            .Add("create time scale", options.CreateTimeScale.ToString(Invariant));
+        for (var i = 0; i < silos; i++)
+        {
+            report.Add($"silo {i} RSS before / after", $"{baseline[i] / 1024.0:0} MiB / {afterActive[i] / 1024.0:0} MiB: {kb[i]:0.0} KB per managed instance")
+                .Add($"silo {i} after collection + {options.SettleSeconds} s", afterSettle is null ? "not asked (--settle)"
+                    : $"{afterSettle[i] / 1024.0:0} MiB: {(afterSettle[i] - baseline[i]) / perSilo:0.0} KB per managed instance");
+        }
+
+        report.Add("KB per managed instance (mean over silos)", kb.Average(), "0.0")
+            .Add("note", "(RSS_after - RSS_before) / (N / silos), RSS from /proc/<pid>/status VmRSS; grains are spread by Orleans' placement, not exactly N / silos per silo");
+        var summary = string.Create(Invariant, $"memory n={active.Count} kb_per_instance={kb.Average():0.0} silos={silos}");
+        report.Print(summary);
+        return summary;
+    }
+
+    /// <summary>Creates the fleet at the create time scale and waits until every one settled; returns the Active ones.</summary>
+    private static async Task<List<ManagedInstanceView>> CreateFleetAsync(Deployment deployment, BenchOptions options, CancellationToken ct)
+    {
+        var n = options.N;
+        Console.WriteLine($"Creating {n} managed instances ({options.Concurrency} calls at a time, {Fleet.SubnetNote(n)}) at time scale {options.CreateTimeScale.ToString(Invariant)}");
+        var clock = Stopwatch.StartNew();
+        var (ids, _) = await Fleet.CreateAsync(deployment.Client, n, options.Concurrency, ct).ConfigureAwait(false);
+        var (_, _, refill) = await deployment.Emulator.ThrottlingAsync(ct).ConfigureAwait(false);
+        var timeout = CreateTimeout(options, options.CreateTimeScale, refill);
+        var (views, allSettled) = await Fleet.WaitAsync(deployment.Client, ids, v => v.Status != ManagedInstanceStatus.Creating, timeout,
+            options.Concurrency, "creates", ct).ConfigureAwait(false);
+        if (!allSettled)
+        {
+            throw new TimeoutException($"{views.Values.Count(v => v.Status == ManagedInstanceStatus.Creating)} of {n} managed instances were still Creating "
+                + $"after {timeout.TotalSeconds:0} s (--create-timeout)");
+        }
+
+        var active = views.Values.Where(v => v.Status == ManagedInstanceStatus.Active).OrderBy(v => v.Spec.Name, StringComparer.Ordinal).ToList();
+        Console.WriteLine($"  {active.Count} of {n} Active in {clock.Elapsed.TotalSeconds:0.0} s");
+        var failed = views.Values.Where(v => v.Status != ManagedInstanceStatus.Active).Select(v => v.LastError).ToList();
+        foreach (var (message, count) in Fleet.DistinctErrors(failed))
+        {
+            Console.WriteLine($"  creation ended in Error x{count}: {message}");
+        }
+
+        return active.Count > 0 ? active : throw new InvalidOperationException($"none of the {n} managed instances became Active");
+    }
+
+    /// <summary>Default create timeout: 2 min plus 3x the time the RunInstances bucket needs for N at this time scale.</summary>
+    private static TimeSpan CreateTimeout(BenchOptions options, double timeScale, bool refillOnSimulatedClock) =>
+        TimeSpan.FromSeconds(options.CreateTimeoutSeconds
+            ?? 120 + 3 * (Bound.BucketPart(options.N, options.BudgetShare) * (refillOnSimulatedClock ? timeScale : 1) + 40 * timeScale));
+
+    private static void AddParameters(Report report, Deployment deployment, BenchOptions options, PhaseCounters counters)
+    {
+        report.Add("mode", options.Topology.ToString().ToLowerInvariant())
+            .Add("silos", deployment.Silos.Count.ToString(Invariant))
+            .Add("time scale", options.TimeScale.ToString(Invariant))
+            .Add("create time scale", options.Scenario == Scenario.Creates ? "(creates run at the time scale)" : options.CreateTimeScale.ToString(Invariant))
+            .Add("throttling refill", (counters.ThrottlingEnabled ? "" : "throttling OFF; ") + (counters.RefillOnSimulatedClock ? "simulated clock" : "real time"))
+            .Add("budget share s", options.BudgetShare.ToString(Invariant) + (Deployment.SiloKnowsBudgetShare() ? "" : " (passed; this silo build does not know the option yet)"))
+            .Add("notice lead", options.NoticeLeadSeconds.ToString(Invariant) + " s")
+            .Add("counters reset", counters.ResetByEmulator ? "DELETE /_emulator/throttling/counters" : "not available in this emulator build: differences of GET /_emulator/throttling");
+    }
+}
