@@ -68,13 +68,6 @@ internal sealed class Deployment : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the silo build binds <c>StatefulSpot:Ec2:BudgetShare</c> (the name appears in its grains assembly).</summary>
-    public static bool SiloKnowsBudgetShare()
-    {
-        var grains = Path.Combine(Path.GetDirectoryName(SiloDll)!, "StatefulSpot.Grains.dll");
-        return File.Exists(grains) && File.ReadAllBytes(grains).AsSpan().IndexOf("BudgetShare"u8) >= 0;
-    }
-
     private async Task StartAllAsync(double initialTimeScale, CancellationToken ct)
     {
         var siloDll = SiloDll;
@@ -115,7 +108,6 @@ internal sealed class Deployment : IAsyncDisposable
         Notes.Add("emulator: " + string.Join(", ", emulatorSettings.Select(s => $"{s.Key}={(s.Key == "WorldFile" ? Path.GetFileName(s.Value) : s.Value)}")));
         Notes.Add($"silos: {_silos.Count} x {Path.GetFileName(siloDll)} ({(_options.Topology == Topology.Local ? "local" : "cluster")} mode), "
             + $"StatefulSpot__Ec2__BudgetShare={_options.BudgetShare.ToString(CultureInfo.InvariantCulture)}"
-            + (SiloKnowsBudgetShare() ? "" : " (this silo build has no BudgetShare option yet: the key is ignored)")
             + (_options.SiloEnvironment.Count > 0 ? ", " + string.Join(", ", _options.SiloEnvironment.Select(e => $"{e.Key}={e.Value}")) : ""));
     }
 

@@ -248,7 +248,7 @@ internal static class Scenarios
             .Add("time scale", options.TimeScale.ToString(Invariant))
             .Add("create time scale", options.Scenario == Scenario.Creates ? "(creates run at the time scale)" : options.CreateTimeScale.ToString(Invariant))
             .Add("throttling refill", (counters.ThrottlingEnabled ? "" : "throttling OFF; ") + (counters.RefillOnSimulatedClock ? "simulated clock" : "real time"))
-            .Add("budget share s", options.BudgetShare.ToString(Invariant) + (Deployment.SiloKnowsBudgetShare() ? "" : " (passed; this silo build does not know the option yet)"))
+            .Add("budget share s", options.BudgetShare.ToString(Invariant))
             .Add("notice lead", options.NoticeLeadSeconds.ToString(Invariant) + " s")
             .Add("counters reset", counters.ResetByEmulator ? "DELETE /_emulator/throttling/counters" : "not available in this emulator build: differences of GET /_emulator/throttling");
     }
