@@ -22,6 +22,12 @@ public sealed partial class EmulatorOptions
     public string EventQueueName { get; set; } = "statefulspot-events";
 
     /// <summary>
+    /// The event queue's dead-letter queue (<c>{EventQueueName}-dlq</c>, created at start) takes a message after this
+    /// many receives, like the queue the deployment's CloudFormation makes; 0 for none. Default 5.
+    /// </summary>
+    public int EventQueueMaxReceiveCount { get; set; } = 5;
+
+    /// <summary>
     /// Optional JSON file holding the whole world (EC2 resources, pending transitions, queue contents).
     /// Loaded at start, saved shortly after every change and on dispose. Default <c>null</c> (in memory only).
     /// </summary>
@@ -111,6 +117,9 @@ public sealed partial class EmulatorOptions
         Require(QueueNamePattern().IsMatch(EventQueueName ?? ""), nameof(EventQueueName),
             "1 to 80 alphanumeric characters, hyphens or underscores");
         Require(double.IsFinite(TimeScale) && TimeScale >= 0, nameof(TimeScale), "a finite number >= 0");
+        Require(EventQueueMaxReceiveCount is >= 0 and <= 1000, nameof(EventQueueMaxReceiveCount), "between 0 (no dead-letter queue) and 1000");
+        Require(EventQueueMaxReceiveCount == 0 || (EventQueueName ?? "").Length <= 76, nameof(EventQueueName),
+            "at most 76 characters when the event queue has a dead-letter queue (its name adds -dlq)");
         Require(StateFileSaveDelay >= TimeSpan.Zero, nameof(StateFileSaveDelay), "a non-negative duration");
         Require(StateFileMinInterval >= TimeSpan.Zero, nameof(StateFileMinInterval), "a non-negative duration");
         Require(WorldFile is null || WorldFile.Length > 0, nameof(WorldFile), "null or a path");

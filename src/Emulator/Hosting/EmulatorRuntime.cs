@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StatefulSpot.Emulator.Control;
 using StatefulSpot.Emulator.Core;
@@ -80,8 +82,21 @@ internal sealed class EmulatorRuntime : IDisposable
             ? new StateFileStore(file, options.StateFileSaveDelay, options.StateFileMinInterval, _gate, time, loggers.CreateLogger<StateFileStore>())
             : null;
 
-        // The first write creates the event queue and arms the scheduler (resuming transitions loaded from the file).
-        _gate.Write(s => _queues.Create(s.Sqs, options.EventQueueName, new Dictionary<string, string>(), new Dictionary<string, string>()));
+        // The first write creates the event queue (and its dead-letter queue) and arms the scheduler (resuming transitions loaded
+        // from the file).
+        _gate.Write(s =>
+        {
+            var queue = _queues.Create(s.Sqs, options.EventQueueName, new Dictionary<string, string>(), new Dictionary<string, string>());
+            if (options.EventQueueMaxReceiveCount > 0 && !queue.Attributes.ContainsKey(SqsQueue.RedrivePolicyAttribute))
+            {
+                var deadLetters = _queues.Create(s.Sqs, options.EventQueueName + "-dlq", new Dictionary<string, string>(), new Dictionary<string, string>());
+                queue.Attributes[SqsQueue.RedrivePolicyAttribute] = JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["deadLetterTargetArn"] = _queues.QueueArn(deadLetters.Name),
+                    ["maxReceiveCount"] = options.EventQueueMaxReceiveCount.ToString(CultureInfo.InvariantCulture),
+                });
+            }
+        });
     }
 
     public WorldDefinition World { get; }
