@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace StatefulSpot.Grains.Interfaces;
 
 /// <summary>
@@ -12,6 +14,13 @@ public interface IReconcilerGrain : IGrainWithStringKey
     /// <summary>Starts the periodic loop on this activation (idempotent).</summary>
     [Alias("start")]
     Task StartAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets what the loop remembers of a managed instance (an operation of it ended): the next pass asks it again.
+    /// Between operations the loop works from what it remembers, so idle managed instances are not woken every pass.
+    /// </summary>
+    [Alias("forget"), OneWay, AlwaysInterleave]
+    Task ForgetAsync(string managedInstanceId);
 
     /// <summary>Runs one pass now.</summary>
     [Alias("reconcile-once")]

@@ -19,7 +19,14 @@ public sealed partial class ReconcilerGrain(
 {
     private static readonly string[] LiveStates = ["pending", "running", "stopping", "stopped", "shutting-down"];
     private readonly ReconcilerOptions _options = options.Value;
+    private readonly Dictionary<string, (ManagedInstanceView View, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
+
+    public Task ForgetAsync(string managedInstanceId)
+    {
+        _known.Remove(managedInstanceId);
+        return Task.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -45,13 +52,19 @@ public sealed partial class ReconcilerGrain(
         foreach (var id in ids)
         {
             var grain = GrainFactory.GetGrain<IManagedInstanceGrain>(id);
-            var view = await TryGetAsync(grain, cancellationToken);
+            var view = await ViewOfAsync(id, grain, observedAt, cancellationToken);
             if (view is not { Status: ManagedInstanceStatus.Active, InstanceId: { } instanceId })
             {
                 continue;
             }
 
             instances.TryGetValue(instanceId, out var instance);
+            if (!ReconcileRules.MayNeedAction(view, instance))
+            {
+                // Running as last seen, every volume attached, nothing to revert: the managed instance would answer no.
+                continue;
+            }
+
             var observation = new InstanceObservation
             {
                 InstanceId = instanceId,
@@ -107,6 +120,30 @@ public sealed partial class ReconcilerGrain(
         while (nextToken is not null);
 
         return (instances, calls);
+    }
+
+    /// <summary>
+    /// The managed instance's view: remembered while it stays settled (forgotten when an operation of it ends, and
+    /// re-read after <see cref="ReconcilerOptions.ViewMaxAge"/>), else read from the grain.
+    /// </summary>
+    private async Task<ManagedInstanceView?> ViewOfAsync(string id, IManagedInstanceGrain grain, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_known.TryGetValue(id, out var known) && now - known.ReadAt < _options.ViewMaxAge)
+        {
+            return known.View;
+        }
+
+        var view = await TryGetAsync(grain, cancellationToken);
+        if (view is { Status: ManagedInstanceStatus.Active, CurrentStep: null })
+        {
+            _known[id] = (view, now);
+        }
+        else
+        {
+            _known.Remove(id);
+        }
+
+        return view;
     }
 
     private static async Task<ManagedInstanceView?> TryGetAsync(IManagedInstanceGrain grain, CancellationToken cancellationToken)

@@ -14,12 +14,23 @@ public sealed class ReconcilerOptions
     /// <summary>Instances per DescribeInstances page (5 to 1000). Default 500.</summary>
     public int PageSize { get; set; } = 500;
 
+    /// <summary>
+    /// How long a pass works from what it remembers of a settled managed instance before asking it again (an
+    /// operation's end, or an update of its spec, makes it ask at once). Default 30 minutes.
+    /// </summary>
+    public TimeSpan ViewMaxAge { get; set; } = TimeSpan.FromMinutes(30);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (Interval < TimeSpan.FromSeconds(1))
         {
             problems.Add($"{Section}:{nameof(Interval)} must be at least 1 second.");
+        }
+
+        if (ViewMaxAge < TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{nameof(ViewMaxAge)} must not be negative.");
         }
 
         if (PageSize is < 5 or > 1000)

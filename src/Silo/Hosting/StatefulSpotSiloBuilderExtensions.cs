@@ -45,6 +45,7 @@ public static class StatefulSpotSiloBuilderExtensions
             new InstrumentedEc2Api(sp.GetRequiredService<Ec2Api>(), sp.GetRequiredService<StatefulSpotMetrics>()),
             sp.GetRequiredService<Ec2Budget>(), sp.GetRequiredService<IOptions<Ec2GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISagaStepListener, SagaMetricsListener>();
+        services.AddSingleton<ISagaStepListener, ReconcilerForgetListener>();
 
         // Grain calls carry the caller's trace context (clients need client.AddActivityPropagation() too).
         silo.AddActivityPropagation();

@@ -1,0 +1,55 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.Reconciliation;
+using StatefulSpot.Unit.Tests.ManagedInstances;
+
+namespace StatefulSpot.Unit.Tests.Reconciliation;
+
+public sealed class ReconcileRulesTests
+{
+    private static readonly ManagedInstanceView Settled = new()
+    {
+        Id = "smi-0123abcd",
+        Spec = Specs.Database(),
+        Status = ManagedInstanceStatus.Active,
+        Generation = 3,
+        InstanceId = "i-0123456789abcdef0",
+        Market = "spot",
+        Volumes = [new VolumeView { DeviceName = "/dev/sdf", VolumeId = "vol-0123456789abcdef0" }],
+    };
+
+    private static Instance Running(params string[] volumeIds) => new()
+    {
+        InstanceId = Settled.InstanceId,
+        State = new InstanceState { Name = InstanceStateName.Running },
+        BlockDeviceMappings = [.. volumeIds.Select(id => new InstanceBlockDeviceMapping { DeviceName = "/dev/sdf", Ebs = new EbsInstanceBlockDevice { VolumeId = id } })],
+    };
+
+    [Fact]
+    public void ARunningInstanceWithEveryVolumeAttached_OnSpot_NeedsNoOne() =>
+        Assert.False(ReconcileRules.MayNeedAction(Settled, Running("vol-0123456789abcdef0")));
+
+    [Fact]
+    public void AnInstanceNotListedOrNotRunning_IsWorthAsking()
+    {
+        Assert.True(ReconcileRules.MayNeedAction(Settled, null));
+        var shuttingDown = Running("vol-0123456789abcdef0");
+        shuttingDown.State = new InstanceState { Name = InstanceStateName.ShuttingDown };
+        Assert.True(ReconcileRules.MayNeedAction(Settled, shuttingDown));
+    }
+
+    [Fact]
+    public void AVolumeNotAttached_IsWorthAsking() =>
+        Assert.True(ReconcileRules.MayNeedAction(Settled, Running()));
+
+    [Fact]
+    public void OnDemandWithAStrategyThatRevertsToSpot_IsWorthAsking_ButNotWithNever()
+    {
+        var onDemand = Settled with { Market = "on-demand" };
+        var reverting = onDemand with { Spec = onDemand.Spec with { Strategy = onDemand.Spec.Strategy with { RevertToSpot = RevertToSpot.Always } } };
+
+        Assert.True(ReconcileRules.MayNeedAction(reverting, Running("vol-0123456789abcdef0")));
+        Assert.False(ReconcileRules.MayNeedAction(onDemand, Running("vol-0123456789abcdef0")));
+    }
+}
