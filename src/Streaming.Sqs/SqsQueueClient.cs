@@ -82,15 +82,33 @@ internal sealed partial class SqsQueueClient
         }
     }
 
-    /// <summary>One ReceiveMessage call with the options' batch size, wait and visibility timeout. Throws what the SDK throws.</summary>
+    /// <summary>
+    /// One ReceiveMessage call with the options' batch size, wait and visibility timeout; when it comes back full, up
+    /// to <see cref="SqsStreamOptions.ReceivesPerPoll"/> - 1 more at once without waiting (a burst drains in one poll).
+    /// Throws what the SDK throws.
+    /// </summary>
     public async Task<List<Message>> ReceiveAsync(string queueUrl, int maxCount, CancellationToken cancellationToken)
+    {
+        var messages = await ReceiveOnceAsync(queueUrl, maxCount, _options.ReceiveWaitTime, cancellationToken);
+        var extra = Math.Min(_options.ReceivesPerPoll - 1, maxCount > 0 ? (maxCount - messages.Count) / _options.MaxMessagesPerReceive : int.MaxValue);
+        if (messages.Count < _options.MaxMessagesPerReceive || extra <= 0)
+        {
+            return messages;
+        }
+
+        var more = await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => ReceiveOnceAsync(queueUrl, maxCount, TimeSpan.Zero, cancellationToken)));
+        messages.AddRange(more.SelectMany(m => m));
+        return messages;
+    }
+
+    private async Task<List<Message>> ReceiveOnceAsync(string queueUrl, int maxCount, TimeSpan wait, CancellationToken cancellationToken)
     {
         var response = await _sqs.ReceiveMessageAsync(
             new ReceiveMessageRequest
             {
                 QueueUrl = queueUrl,
                 MaxNumberOfMessages = maxCount > 0 ? Math.Min(maxCount, _options.MaxMessagesPerReceive) : _options.MaxMessagesPerReceive,
-                WaitTimeSeconds = (int)_options.ReceiveWaitTime.TotalSeconds,
+                WaitTimeSeconds = (int)wait.TotalSeconds,
                 VisibilityTimeout = (int)_options.VisibilityTimeout.TotalSeconds,
                 MessageSystemAttributeNames = [MessageSystemAttributeName.All],
                 MessageAttributeNames = ["All"],

@@ -37,6 +37,13 @@ public sealed class SqsStreamOptions
     public int MaxMessagesPerReceive { get; set; } = MaxMessagesPerReceiveLimit;
 
     /// <summary>
+    /// When one receive comes back full (a burst, such as a thousand interruption warnings at once), how many
+    /// ReceiveMessage calls one poll makes in all, the extra ones at once and without waiting: a poll then takes up to
+    /// this many times <see cref="MaxMessagesPerReceive"/> messages. 1 to 20. Default: 10.
+    /// </summary>
+    public int ReceivesPerPoll { get; set; } = 10;
+
+    /// <summary>
     /// Long-poll wait of one ReceiveMessage call, whole seconds from 0 to 20. The pulling agent
     /// awaits the receive, so keep it short. Default: 1 second.
     /// </summary>

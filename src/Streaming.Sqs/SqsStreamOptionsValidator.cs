@@ -64,6 +64,11 @@ public sealed class SqsStreamOptionsValidator : IConfigurationValidator
             errors.Add($"{key(nameof(SqsStreamOptions.CreateQueueIfMissing))} needs {key(nameof(SqsStreamOptions.QueueName))}.");
         }
 
+        if (options.ReceivesPerPoll is < 1 or > 20)
+        {
+            errors.Add($"{key(nameof(SqsStreamOptions.ReceivesPerPoll))} is {options.ReceivesPerPoll}; it must be between 1 and 20.");
+        }
+
         if (options.MaxMessagesPerReceive is < 1 or > SqsStreamOptions.MaxMessagesPerReceiveLimit)
         {
             errors.Add($"{key(nameof(SqsStreamOptions.MaxMessagesPerReceive))} is {options.MaxMessagesPerReceive}; it must be between 1 and {SqsStreamOptions.MaxMessagesPerReceiveLimit}.");
