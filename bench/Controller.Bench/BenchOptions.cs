@@ -53,6 +53,11 @@ internal sealed class BenchOptions
           --budget-share S         StatefulSpot__Ec2__BudgetShare=S: the share of the account's EC2 API budget the
                                    controller may use (default 0.5); also the s of the bound
           --silo-env KEY=VALUE     passed to every silo verbatim; repeatable
+                                   StatefulSpot__Ec2__BudgetMultiplier: set by the bench in cluster mode to
+                                   1 / (the phase's time scale) when the emulator refills on its simulated clock, else 1;
+                                   mass restarts the silos between the create phase and the measured phase when the two
+                                   differ; local mode leaves it to the silo (set from its emulator at start-up).
+                                   Giving it here fixes it for every phase (no restart)
 
         Bench:
           --n N                    managed instances (mass, creates, memory)
@@ -102,6 +107,12 @@ internal sealed class BenchOptions
     public Topology Topology => RequestedTopology ?? (Scenario == Scenario.Memory || N >= 100 ? Topology.Cluster : Topology.Local);
 
     public int SiloCount => Topology == Topology.Local ? 1 : Silos;
+
+    /// <summary>Whether the emulator refills its throttling buckets on its simulated clock (the last word of --refill-real-time and --emulator-set).</summary>
+    public bool RefillOnSimulatedClock =>
+        EmulatorSettings.LastOrDefault(s => s.Key == "Throttling:RefillOnSimulatedClock") is { Key: not null } set
+            ? !string.Equals(set.Value, "false", StringComparison.OrdinalIgnoreCase)
+            : !RefillRealTime;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {

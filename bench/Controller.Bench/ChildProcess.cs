@@ -143,6 +143,43 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM (the process's normal shutdown), then a kill when it has not exited within <paramref name="grace"/>.
+    /// Returns whether it exited by itself, and its exit code.
+    /// </summary>
+    public async Task<(bool Graceful, int ExitCode)> StopAsync(TimeSpan grace, CancellationToken ct)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+                ?? throw new InvalidOperationException("could not run kill -TERM");
+            await kill.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+
+        var graceful = true;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(grace);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                graceful = false;
+            }
+        }
+
+        if (!graceful)
+        {
+            Kill();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        return (graceful, _process.ExitCode);
+    }
+
     private void Kill()
     {
         try

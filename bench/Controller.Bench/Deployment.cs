@@ -20,6 +20,7 @@ internal sealed class Deployment : IAsyncDisposable
     private const string Region = "us-east-1";
     private const string AccountId = "123456789012";
     private static readonly TimeSpan StartPatience = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(45);
 
     private readonly BenchOptions _options;
     private readonly string _directory;
@@ -28,12 +29,19 @@ internal sealed class Deployment : IAsyncDisposable
     private ChildProcess? _emulatorProcess;
     private PostgresServer? _postgres;
     private IHost? _clientHost;
+    private Dictionary<string, string>? _clusterEnvironment;
+    private string? _connectionString;
+    private int _siloStarts;
 
     private Deployment(BenchOptions options, string directory)
     {
         _options = options;
         _directory = directory;
+        Budget = BudgetPlan.Of(options);
     }
+
+    /// <summary>The EC2 budget multiplier of each phase.</summary>
+    public BudgetPlan Budget { get; }
 
     public EmulatorControl Emulator { get; private set; } = null!;
 
@@ -96,6 +104,11 @@ internal sealed class Deployment : IAsyncDisposable
             ["StatefulSpot__Ec2__BudgetShare"] = _options.BudgetShare.ToString("R", CultureInfo.InvariantCulture),
         };
 
+        if (_options.Topology == Topology.Cluster)
+        {
+            siloEnvironment[BudgetPlan.Variable] = Budget.Setup.ToString("R", CultureInfo.InvariantCulture);
+        }
+
         if (_options.Topology == Topology.Local)
         {
             await StartLocalAsync(siloDll, emulatorSettings, siloEnvironment, ct).ConfigureAwait(false);
@@ -108,7 +121,9 @@ internal sealed class Deployment : IAsyncDisposable
         Notes.Add("emulator: " + string.Join(", ", emulatorSettings.Select(s => $"{s.Key}={(s.Key == "WorldFile" ? Path.GetFileName(s.Value) : s.Value)}")));
         Notes.Add($"silos: {_silos.Count} x {Path.GetFileName(siloDll)} ({(_options.Topology == Topology.Local ? "local" : "cluster")} mode), "
             + $"StatefulSpot__Ec2__BudgetShare={_options.BudgetShare.ToString(CultureInfo.InvariantCulture)}"
+            + (_options.Topology == Topology.Cluster ? $", {BudgetPlan.Variable}={siloEnvironment[BudgetPlan.Variable]}" : "")
             + (_options.SiloEnvironment.Count > 0 ? ", " + string.Join(", ", _options.SiloEnvironment.Select(e => $"{e.Key}={e.Value}")) : ""));
+        Notes.AddRange(Budget.Notes(_options));
     }
 
     private async Task StartLocalAsync(string siloDll, List<KeyValuePair<string, string>> emulatorSettings, Dictionary<string, string> environment,
@@ -171,9 +186,17 @@ internal sealed class Deployment : IAsyncDisposable
         environment["StatefulSpot__Aws__Ec2ServiceUrl"] = emulatorUrl.ToString();
         environment["StatefulSpot__Aws__SqsServiceUrl"] = emulatorUrl.ToString();
         environment["StatefulSpot__EventQueueUrl"] = $"{emulatorUrl}{AccountId}/statefulspot-events";
+        _clusterEnvironment = environment;
+        _connectionString = connectionString;
+        await StartClusterSilosAsync(siloDll, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the cluster's silos (new ports each time), waits until each is up, and connects a new client.</summary>
+    private async Task StartClusterSilosAsync(string siloDll, CancellationToken ct)
+    {
         for (var i = 0; i < _options.Silos; i++)
         {
-            var own = new Dictionary<string, string>(environment)
+            var own = new Dictionary<string, string>(_clusterEnvironment!)
             {
                 ["StatefulSpot__SiloPort"] = ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["StatefulSpot__GatewayPort"] = ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
@@ -186,10 +209,40 @@ internal sealed class Deployment : IAsyncDisposable
             l => l.StartsWith("StatefulSpot (cluster mode) is up", StringComparison.Ordinal), "being up", StartPatience, ct))).ConfigureAwait(false);
         await ConnectClientAsync(o =>
         {
-            o.ConnectionString = connectionString;
+            o.ConnectionString = _connectionString;
             o.ClusterId = ClusterId;
             o.ServiceId = ServiceId;
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cluster mode: disconnects the client, stops every silo by SIGTERM (their normal shutdown; killed after
+    /// <see cref="StopPatience"/>), starts them again on new ports with <paramref name="budgetMultiplier"/> against the same
+    /// PostgreSQL and emulator, and connects a new client. The managed instances' state is in PostgreSQL.
+    /// </summary>
+    public async Task<SiloRestart> RestartSilosAsync(double budgetMultiplier, CancellationToken ct)
+    {
+        if (_clusterEnvironment is null)
+        {
+            throw new InvalidOperationException("only cluster mode restarts its silos (local mode's emulator is in the silo's process)");
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await StopClientAsync().ConfigureAwait(false);
+        var stopped = await Task.WhenAll(_silos.Select(s => s.StopAsync(StopPatience, ct))).ConfigureAwait(false);
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var stopSeconds = clock.Elapsed.TotalSeconds;
+        _silos.Clear();
+        _webUrls.Clear();
+        _clusterEnvironment[BudgetPlan.Variable] = budgetMultiplier.ToString("R", CultureInfo.InvariantCulture);
+        clock.Restart();
+        await StartClusterSilosAsync(SiloDll, ct).ConfigureAwait(false);
+        return new SiloRestart(stopSeconds, stopped.Count(s => s.Graceful), stopped.Length,
+            string.Join(", ", stopped.Select(s => s.ExitCode.ToString(CultureInfo.InvariantCulture))), clock.Elapsed.TotalSeconds);
     }
 
     private ChildProcess StartSilo(string siloDll, int index, Dictionary<string, string> environment)
@@ -200,8 +253,9 @@ internal sealed class Deployment : IAsyncDisposable
         }
 
         // The silo's folder is the working directory, so its appsettings.json applies as for `dotnet run --project src/Silo`.
-        var silo = ChildProcess.Start($"silo {index}", "dotnet", [siloDll], environment, Path.GetDirectoryName(siloDll)!,
-            Path.Combine(_directory, $"silo-{index}.log"));
+        var start = _siloStarts++ / Math.Max(1, _options.SiloCount);
+        var silo = ChildProcess.Start(start == 0 ? $"silo {index}" : $"silo {index} (start {start + 1})", "dotnet", [siloDll], environment,
+            Path.GetDirectoryName(siloDll)!, Path.Combine(_directory, start == 0 ? $"silo-{index}.log" : $"silo-{index}.start{start + 1}.log"));
         _silos.Add(silo);
         return silo;
     }
@@ -240,7 +294,7 @@ internal sealed class Deployment : IAsyncDisposable
         typeof(Deployment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
         ?? throw new InvalidOperationException($"no {key} in the bench's assembly metadata");
 
-    public async ValueTask DisposeAsync()
+    private async Task StopClientAsync()
     {
         if (_clientHost is not null)
         {
@@ -251,11 +305,17 @@ internal sealed class Deployment : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                // the silos are about to be killed anyway
+                // the silos are about to be stopped anyway
             }
 
             _clientHost.Dispose();
+            _clientHost = null;
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopClientAsync().ConfigureAwait(false);
 
         foreach (var silo in _silos)
         {
@@ -286,3 +346,6 @@ internal sealed class Deployment : IAsyncDisposable
         }
     }
 }
+
+/// <summary>What <see cref="Deployment.RestartSilosAsync"/> did: how long the stop took, how many silos exited by themselves, their exit codes, and how long the start took.</summary>
+internal sealed record SiloRestart(double StopSeconds, int Graceful, int Silos, string ExitCodes, double StartSeconds);

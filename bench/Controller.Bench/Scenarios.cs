@@ -15,8 +15,14 @@ internal static class Scenarios
     {
         var single = options.Scenario == Scenario.Single;
         var n = options.N;
-        var client = deployment.Client;
         var active = await CreateFleetAsync(deployment, options, ct).ConfigureAwait(false);
+        string? restartNote = null;
+        if (deployment.Budget.Restart)
+        {
+            (active, restartNote) = await RestartSilosAsync(deployment, options, active, ct).ConfigureAwait(false);
+        }
+
+        var client = deployment.Client;
         var before = active.ToDictionary(v => v.Id);
 
         await deployment.Emulator.SetTimeScaleAsync(options.TimeScale, ct).ConfigureAwait(false);
@@ -75,7 +81,11 @@ internal static class Scenarios
 
         var report = new Report(single ? "single: one recovery" : $"mass: {n} recoveries at once");
         AddParameters(report, deployment, options, counters);
-        report.Add("N (created Active and interrupted)", $"{active.Count} of {n}")
+        report.Add("EC2 budget multiplier, measured phase", deployment.Budget.MeasuredReason)
+            .Add("silo restart before the measured phase", restartNote ?? (options.Topology == Topology.Local
+                ? "none (local mode: the emulator is in the silo's process)"
+                : "none (the set-up and measured phases have the same multiplier)"))
+            .Add("N (created Active and interrupted)", $"{active.Count} of {n}")
             .Add("interrupts sent in", interruptSeconds, "0.0", " s (real)")
             .Add("recovered (Active on the next generation)", $"{recovered.Count}; same private IP and volume: {kept}")
             .Add("errors", errors.Count.ToString(Invariant));
@@ -193,7 +203,8 @@ internal static class Scenarios
         report.Add("mode", options.Topology.ToString().ToLowerInvariant())
             .Add("silos", silos.ToString(Invariant))
             .Add("N (Active)", $"{active.Count} of {options.N}")
-            .Add("create time scale", options.CreateTimeScale.ToString(Invariant));
+            .Add("create time scale", options.CreateTimeScale.ToString(Invariant))
+            .Add("EC2 budget multiplier", deployment.Budget.SetupReason);
         for (var i = 0; i < silos; i++)
         {
             report.Add($"silo {i} RSS before / after", $"{baseline[i] / 1024.0:0} MiB / {afterActive[i] / 1024.0:0} MiB: {kb[i]:0.0} KB per managed instance")
@@ -236,6 +247,39 @@ internal static class Scenarios
         return active.Count > 0 ? active : throw new InvalidOperationException($"none of the {n} managed instances became Active");
     }
 
+    /// <summary>
+    /// <c>mass</c> in cluster mode: restarts the silos with the measured phase's budget multiplier, then waits until the
+    /// client gets every managed instance that was Active, Active again (their state is in PostgreSQL).
+    /// </summary>
+    private static async Task<(List<ManagedInstanceView> Active, string Note)> RestartSilosAsync(Deployment deployment, BenchOptions options,
+        List<ManagedInstanceView> active, CancellationToken ct)
+    {
+        var multiplier = deployment.Budget.Measured;
+        Console.WriteLine($"Restarting the {deployment.Silos.Count} silos with {BudgetPlan.Variable}={multiplier.ToString(Invariant)} for the measured phase "
+            + $"(SIGTERM, killed after 45 s; same PostgreSQL and emulator, new ports, new client)");
+        var restart = await deployment.RestartSilosAsync(multiplier, ct).ConfigureAwait(false);
+        Console.WriteLine($"  stopped in {restart.StopSeconds:0.0} s ({restart.Graceful} of {restart.Silos} exited by themselves, exit codes {restart.ExitCodes}); "
+            + $"up again and the client connected in {restart.StartSeconds:0.0} s");
+        var clock = Stopwatch.StartNew();
+        var timeout = TimeSpan.FromSeconds(120 + active.Count / 10.0);
+        var old = active.ToDictionary(v => v.Id);
+        var (views, allActive) = await Fleet.WaitAsync(deployment.Client, [.. old.Keys], v => v.Status == ManagedInstanceStatus.Active, timeout,
+            options.Concurrency, "after the restart", ct).ConfigureAwait(false);
+        if (!allActive)
+        {
+            throw new TimeoutException($"after the silo restart, {old.Count - views.Values.Count(v => v.Status == ManagedInstanceStatus.Active)} of {old.Count} "
+                + $"managed instances were not read back Active within {timeout.TotalSeconds:0} s");
+        }
+
+        var changed = views.Values.Count(v => v.Generation != old[v.Id].Generation || v.InstanceId != old[v.Id].InstanceId);
+        Console.WriteLine($"  all {views.Count} read back Active in {clock.Elapsed.TotalSeconds:0.0} s"
+            + (changed > 0 ? $"; {changed} changed generation or instance across the restart" : "; same generations and instances"));
+        var note = string.Create(Invariant, $"{restart.Graceful} of {restart.Silos} silos exited by SIGTERM in {restart.StopSeconds:0.0} s, up again in "
+            + $"{restart.StartSeconds:0.0} s with multiplier {multiplier}; all {views.Count} Active again {clock.Elapsed.TotalSeconds:0.0} s later")
+            + (changed > 0 ? $" ({changed} on another generation or instance)" : " (same generations and instances)");
+        return ([.. views.Values.OrderBy(v => v.Spec.Name, StringComparer.Ordinal)], note);
+    }
+
     /// <summary>Default create timeout: 2 min plus 3x the time the RunInstances bucket needs for N at this time scale.</summary>
     private static TimeSpan CreateTimeout(BenchOptions options, double timeScale, bool refillOnSimulatedClock) =>
         TimeSpan.FromSeconds(options.CreateTimeoutSeconds
@@ -249,6 +293,7 @@ internal static class Scenarios
             .Add("create time scale", options.Scenario == Scenario.Creates ? "(creates run at the time scale)" : options.CreateTimeScale.ToString(Invariant))
             .Add("throttling refill", (counters.ThrottlingEnabled ? "" : "throttling OFF; ") + (counters.RefillOnSimulatedClock ? "simulated clock" : "real time"))
             .Add("budget share s", options.BudgetShare.ToString(Invariant))
+            .Add(options.Scenario == Scenario.Creates ? "EC2 budget multiplier" : "EC2 budget multiplier, creating the fleet", deployment.Budget.SetupReason)
             .Add("notice lead", options.NoticeLeadSeconds.ToString(Invariant) + " s")
             .Add("counters reset", counters.ResetByEmulator ? "DELETE /_emulator/throttling/counters" : "not available in this emulator build: differences of GET /_emulator/throttling");
     }
