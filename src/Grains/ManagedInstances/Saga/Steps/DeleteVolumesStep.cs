@@ -1,0 +1,38 @@
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Volumes;
+
+namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
+
+/// <summary>
+/// Delete with shouldDeleteVolumes: each volume grain deletes its volume; then the volumes no grain holds any more
+/// (replaced by an interrupted operation) and any detached volume of ours that nothing recorded.
+/// </summary>
+public sealed class DeleteVolumesStep(IEc2Api ec2) : ISagaStep
+{
+    public SagaStep Step => SagaStep.DeleteVolumes;
+
+    public async Task<StepResult> ExecuteAsync(StepContext context)
+    {
+        if (context.Operation.DeleteOptions is not { ShouldDeleteVolumes: true })
+        {
+            return StepResult.Done(context.State);
+        }
+
+        foreach (var volume in context.State.Volumes)
+        {
+            await context.Volume(volume.DeviceName).DeleteAsync(context.CancellationToken);
+        }
+
+        var unheld = new UnheldVolumes(ec2, context.ManagedInstanceId);
+        await unheld.DeleteAsync(context.State.StaleVolumeIds, context.CancellationToken);
+        await unheld.DeleteUntrackedAsync(Tracked.Ids(context.State, keep: []), context.CancellationToken);
+        return StepResult.Done(context.State with { Volumes = [], StaleVolumeIds = [] });
+    }
+}
+
+/// <summary>The volumes a sweep of untracked volumes must leave: those kept, and the current and previous root.</summary>
+public static class Tracked
+{
+    public static IReadOnlySet<string> Ids(ManagedInstanceState state, IEnumerable<string> keep) =>
+        keep.Append(state.RootVolumeId).Append(state.StaleRootVolumeId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+}
