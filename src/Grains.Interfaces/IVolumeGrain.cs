@@ -40,6 +40,13 @@ public interface IVolumeGrain : IGrainWithStringKey
     Task DeleteAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes a volume this device held before its current one (captured in a final snapshot, left in another AZ, a
+    /// previous root); one already gone is done. The current volume is refused: it goes only through <see cref="DeleteAsync"/>.
+    /// </summary>
+    [Alias("delete-former")]
+    Task DeleteFormerAsync(string volumeId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A snapshot of the volume <paramref name="request"/> names (this device's), unless one carrying the request's token
     /// exists: CreateSnapshot takes no client token, a tag stands in for one.
     /// </summary>

@@ -123,6 +123,10 @@ public sealed class VolumeGrain(
         await store.ClearStateAsync(cancellationToken);
     }
 
+    public Task DeleteFormerAsync(string volumeId, CancellationToken cancellationToken = default) => volumeId == store.State.VolumeId
+        ? throw new InvalidOperationException($"Volume {volumeId} is the current volume of {this.GetPrimaryKeyString()}, not a former one; it is not deleted.")
+        : Ec2Calls.IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, cancellationToken));
+
     public async Task<SnapshotView> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)
     {
         await HoldAsync(request.VolumeId, cancellationToken);

@@ -1,5 +1,4 @@
 using StatefulSpot.Grains.Ec2;
-using StatefulSpot.Grains.Volumes;
 
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
@@ -17,7 +16,15 @@ public sealed class CleanupRootStep(IEc2Api ec2) : ISagaStep
 
         if (context.State.StaleRootVolumeId is { } oldRoot && oldRoot != context.State.RootVolumeId)
         {
-            await new UnheldVolumes(ec2, context.ManagedInstanceId).DeleteAsync([oldRoot], context.CancellationToken);
+            // The root volume grain adopted the replacement's root when it ran (an operation an older build ran that far did
+            // not): the old one is its former volume.
+            var root = context.Volume(ResourceKeys.RootVolume);
+            if (context.State.RootVolumeId is { } current && (await root.GetAsync(context.CancellationToken))?.VolumeId != current)
+            {
+                await root.AdoptAsync(current, context.CancellationToken);
+            }
+
+            await root.DeleteFormerAsync(oldRoot, context.CancellationToken);
         }
 
         var keep = Math.Max(1, context.Spec.Snapshots.Retention);

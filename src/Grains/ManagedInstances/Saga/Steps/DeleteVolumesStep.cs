@@ -23,9 +23,8 @@ public sealed class DeleteVolumesStep(IEc2Api ec2) : ISagaStep
             await context.Volume(volume.DeviceName).DeleteAsync(context.CancellationToken);
         }
 
-        var unheld = new UnheldVolumes(ec2, context.ManagedInstanceId);
-        await unheld.DeleteAsync(context.State.StaleVolumeIds, context.CancellationToken);
-        await unheld.DeleteUntrackedAsync(Tracked.Ids(context.State, keep: []), context.CancellationToken);
+        await ReplacedVolumes.DeleteAsync(context, ec2, context.State.StaleVolumeIds);
+        await new UnheldVolumes(ec2, context.ManagedInstanceId).DeleteUntrackedAsync(Tracked.Ids(context.State, keep: []), context.CancellationToken);
         return StepResult.Done(context.State with { Volumes = [], StaleVolumeIds = [] });
     }
 }
