@@ -27,6 +27,11 @@ public sealed partial class ManagedInstanceGrain
                 StepOutcome.Failed => "failed",
                 _ => "done",
             });
+            if (result.Failure is { } failure)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            }
+
             return result;
         }
         catch (Exception exception)
