@@ -10,6 +10,9 @@ public interface ISagaStepListener
 {
     ValueTask OnStepCompletedAsync(string managedInstanceId, OperationKind kind, SagaStep step, TimeSpan elapsed, IGrainContext grain);
 
+    /// <summary>Told after a step's checkpoint is persisted, before the same step runs again.</summary>
+    ValueTask OnStepCheckpointedAsync(string managedInstanceId, OperationKind kind, SagaStep step, IGrainContext grain) => ValueTask.CompletedTask;
+
     /// <summary>
     /// Told after an operation ended and its <paramref name="record"/> (timeline, downtime, error) was persisted to the
     /// history: it succeeded, failed (the managed instance is in Error), or was superseded by another operation.

@@ -12,48 +12,27 @@ public sealed partial class ManagedInstanceGrain
 
     public async Task<bool> ReconcileAsync(InstanceObservation observation, CancellationToken cancellationToken = default)
     {
-        // Only a settled managed instance, observed by a listing that started after its last operation ended.
-        if (State is not { Status: ManagedInstanceStatus.Active, Operation: null } || State.InstanceId != observation.InstanceId
-            || State.History.LastOrDefault()?.FinishedAt > observation.ObservedAt)
+        var now = time.GetUtcNow();
+        var action = ReconcileRules.Decide(observation, State, now);
+        switch (action.Kind)
         {
-            return false;
+            case ReconcileActionKind.Recover:
+                LogDrift(Id, observation.InstanceId, action.Drift!);
+                return await RecoverAsync(action.Notice!, OperationTrigger.Reconciliation, cancellationToken);
+            case ReconcileActionKind.RevertToSpot:
+                var spec = State.Spec!;
+                store.State = State.NextGeneration();
+                await StartAsync(OperationKind.Recycle, OperationTrigger.RevertToSpot,
+                    cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = Draining.Deadline(spec, now) }, cancellationToken);
+                return true;
+            case ReconcileActionKind.Repair:
+                LogDrift(Id, observation.InstanceId, action.Drift!);
+                await StartAsync(OperationKind.Repair, OperationTrigger.Reconciliation,
+                    cursor => cursor with { NewInstanceId = State.InstanceId }, cancellationToken);
+                return true;
+            default:
+                return false;
         }
-
-        if (observation.State is null or "shutting-down" or "terminated" or "stopping" or "stopped")
-        {
-            var gone = new Ec2Event
-            {
-                EventId = $"reconcile-{observation.InstanceId}-{observation.State ?? "vanished"}",
-                Kind = Ec2EventKind.InstanceStateChange,
-                InstanceId = observation.InstanceId,
-                Time = observation.ObservedAt,
-                Detail = observation.State ?? "terminated",
-            };
-            LogDrift(Id, observation.InstanceId, observation.State ?? "no longer listed");
-            return await RecoverAsync(gone, OperationTrigger.Reconciliation, cancellationToken);
-        }
-
-        var detached = State.Volumes.Where(v => v.VolumeId is not null && !observation.AttachedVolumeIds.Contains(v.VolumeId)).ToList();
-        if (observation.State == "running" && detached.Count == 0 && RevertPolicy.ShouldRevert(State, time.GetUtcNow()))
-        {
-            var spec = State.Spec!;
-            var now = time.GetUtcNow();
-            store.State = State with { Generation = State.Generation + 1 };
-            await StartAsync(OperationKind.Recycle, OperationTrigger.RevertToSpot,
-                cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now + (spec.Strategy.DrainingTimeout ?? TimeSpan.Zero) },
-                cancellationToken);
-            return true;
-        }
-
-        if (observation.State != "running" || detached.Count == 0)
-        {
-            return false;
-        }
-
-        LogDrift(Id, observation.InstanceId, $"volume(s) {string.Join(", ", detached.Select(v => v.VolumeId))} not attached");
-        await StartAsync(OperationKind.Repair, OperationTrigger.Reconciliation,
-            cursor => cursor with { NewInstanceId = State.InstanceId }, cancellationToken);
-        return true;
     }
 
     /// <summary>Starts a recovery for a notice, unless the notice policy says to ignore it.</summary>
@@ -80,9 +59,8 @@ public sealed partial class ManagedInstanceGrain
         var avoided = State is { InstanceType: { } type, AvailabilityZone: { } zone, Market: { } market }
             ? PlacementRules.Avoid(State.AvoidedPools, PlacementRules.Pool(type, zone, market), now, _options.CapacityPoolAvoidance)
             : State.AvoidedPools;
-        store.State = State with
+        store.State = State.NextGeneration() with
         {
-            Generation = State.Generation + 1,
             AvoidedPools = avoided,
             RecentNoticeIds = [.. State.RecentNoticeIds.Append(notice.EventId).TakeLast(_options.RecentNoticeCapacity)],
         };

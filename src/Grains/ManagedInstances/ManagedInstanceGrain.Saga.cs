@@ -2,12 +2,16 @@ using Microsoft.Extensions.Logging;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances.Saga;
 
 namespace StatefulSpot.Grains.ManagedInstances;
 
 /// <summary>Driving an operation: its cursor, the timer and reminder that pace it, and how a step completes, retries or fails.</summary>
 public sealed partial class ManagedInstanceGrain
 {
+    /// <summary>Checkpoints of one tick before the grain yields: far more than any step takes (one per device snapshot).</summary>
+    private const int MaxCheckpointsPerTurn = 64;
+
     public Task WakeAsync(CancellationToken cancellationToken = default) =>
         State.Operation is null ? Task.CompletedTask : EnsureDrivenAsync(cancellationToken);
 
@@ -48,16 +52,7 @@ public sealed partial class ManagedInstanceGrain
         });
         var plan = SagaPlan.For(cursor, State.Spec!, State);
         cursor = cursor with { Plan = plan, Step = plan[0] };
-        if (State.Operation is { } previous && TerminatesInstances(cursor))
-        {
-            // A superseded operation may have two instances (a pre-staged recycle launches before the old one is gone).
-            cursor = cursor with
-            {
-                // An interrupted import's original is the user's machine, not a leftover: it is left as it is.
-                AlsoTerminate = [.. new[] { previous.OldInstanceId, previous.NewInstanceId }.Concat(previous.AlsoTerminate)
-                    .OfType<string>().Where(id => id != cursor.OldInstanceId && id != State.ImportedFrom).Distinct(StringComparer.Ordinal)],
-            };
-        }
+        cursor = cursor with { AlsoTerminate = Supersession.AlsoTerminate(State.Operation, cursor, State.ImportedFrom) };
         store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };
         await store.WriteStateAsync(cancellationToken);
         await OperationEndedAsync(supersededRecord, OperationOutcome.Superseded);
@@ -106,6 +101,7 @@ public sealed partial class ManagedInstanceGrain
     /// <summary>Runs steps until one has to wait for EC2, fails, or the operation is done; returns what the last wait was on.</summary>
     private async Task<WaitKind> AdvanceAsync(CancellationToken cancellationToken)
     {
+        var checkpoints = 0;
         while (State.Operation is { } operation && !cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
@@ -125,34 +121,43 @@ public sealed partial class ManagedInstanceGrain
             StepResult result;
             try
             {
-                var context = new StepContext(Id, State, now, GrainFactory, store, _options.CapacityPoolAvoidance, cancellationToken);
+                var context = new StepContext(Id, State, now, GrainFactory, _options.CapacityPoolAvoidance, cancellationToken);
                 using (Ec2CallContext.Use(WaitRules.Priority(operation), operation.NoticeAt ?? operation.StartedAt))
                 {
                     result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));
                 }
             }
-            catch (SagaStepFailedException failure)
-            {
-                await FailAsync(operation, failure.Message, cancellationToken);
-                return WaitKind.Poll;
-            }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                await RetryAsync(operation, exception, cancellationToken);
-                return WaitKind.Poll;
+                result = StepResult.Fail(exception);
             }
 
-            if (result.State is null)
+            switch (result.Outcome)
             {
-                if (now - operation.StepStartedAt > _options.StepTimeout)
-                {
-                    await FailAsync(operation, $"timed out after {_options.StepTimeout} waiting for {result.WaitingFor}", cancellationToken);
-                }
+                case StepOutcome.Failed:
+                    // The state a failing step carries (the pools it found without capacity) is written with the retry or the error.
+                    store.State = result.State ?? State;
+                    await (result.Failure is SagaStepFailedException failure
+                        ? FailAsync(operation, failure.Message, cancellationToken)
+                        : RetryAsync(operation, result.Failure!, cancellationToken));
+                    return WaitKind.Poll;
+                case StepOutcome.Wait:
+                    if (now - operation.StepStartedAt > _options.StepTimeout)
+                    {
+                        await FailAsync(operation, $"timed out after {_options.StepTimeout} waiting for {result.WaitingFor}", cancellationToken);
+                    }
 
-                return result.WaitKind;
+                    return result.WaitKind;
+                case StepOutcome.Checkpoint:
+                    if (await CheckpointAsync(operation, result.State!, ++checkpoints, cancellationToken) is { } stop)
+                    {
+                        return stop;
+                    }
+
+                    continue;
             }
 
-            await CompleteStepAsync(result.State, cancellationToken);
+            await CompleteStepAsync(result.State!, cancellationToken);
             foreach (var listener in _listeners)
             {
                 await listener.OnStepCompletedAsync(Id, operation.Kind, operation.Step, time.GetUtcNow() - operation.StepStartedAt, GrainContext);
@@ -160,6 +165,28 @@ public sealed partial class ManagedInstanceGrain
         }
 
         return WaitKind.Poll;
+    }
+
+    /// <summary>
+    /// Persists a step's checkpoint (the same step, its state moved on) so that the step runs again at once; null to go
+    /// on, or the wait to return when a step checkpoints without end (a bug: it then runs again on the next tick).
+    /// </summary>
+    private async Task<WaitKind?> CheckpointAsync(SagaCursor operation, ManagedInstanceState checkpoint, int count, CancellationToken cancellationToken)
+    {
+        if (checkpoint.Operation is not { } cursor || cursor.Step != operation.Step || cursor.Kind != operation.Kind)
+        {
+            await FailAsync(operation, $"the step checkpointed a cursor of another step ({checkpoint.Operation?.Step}); this is a bug", cancellationToken);
+            return WaitKind.Poll;
+        }
+
+        store.State = checkpoint;
+        await store.WriteStateAsync(cancellationToken);
+        foreach (var listener in _listeners)
+        {
+            await listener.OnStepCheckpointedAsync(Id, operation.Kind, operation.Step, GrainContext);
+        }
+
+        return count < MaxCheckpointsPerTurn ? null : WaitKind.Poll;
     }
 
     private async Task CompleteStepAsync(ManagedInstanceState updated, CancellationToken cancellationToken)
@@ -246,13 +273,6 @@ public sealed partial class ManagedInstanceGrain
         await store.WriteStateAsync(cancellationToken);
         await OperationEndedAsync(record, OperationOutcome.Failed);
     }
-
-    private static bool TerminatesInstances(SagaCursor cursor) => cursor.Kind switch
-    {
-        OperationKind.Recycle or OperationKind.Pause => true,
-        OperationKind.Delete => cursor.DeleteOptions is not { ShouldTerminateInstance: false },
-        _ => false,
-    };
 
     private IReadOnlyList<OperationRecord> Append(IReadOnlyList<OperationRecord> history, OperationRecord record) =>
         [.. history.Append(record).TakeLast(_options.HistoryLength)];

@@ -1,6 +1,7 @@
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 namespace StatefulSpot.Grains.ManagedInstances;
 
@@ -70,12 +71,42 @@ public sealed partial class ManagedInstanceGrain
         {
             using (Ec2CallContext.Use(Ec2CallPriority.Snapshot, now + spec.Snapshots.Interval))
             {
-                await _steps.SnapshotContinuouslyAsync(Id, State, now, cancellationToken);
+                await SnapshotContinuouslyAsync(State, now, cancellationToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogSnapshotPassFailed(Id, spec.Snapshots.Interval, Ec2Errors.Describe(exception));
+        }
+    }
+
+    /// <summary>
+    /// One pass: each continuous device's volume grain (the root's for the root device) takes a snapshot unless one is
+    /// in progress, pruning its device's snapshots to the retention first.
+    /// </summary>
+    private async Task SnapshotContinuouslyAsync(ManagedInstanceState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var spec = state.Spec!;
+        var inUse = CleanupVolumesStep.SnapshotsInUse(state).ToList();
+        foreach (var device in SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(state)))
+        {
+            var isRoot = device == spec.LaunchSpecification.RootDeviceName;
+            if ((isRoot ? state.RootVolumeId : state.Volumes.FirstOrDefault(v => v.DeviceName == device)?.VolumeId) is not { } volumeId)
+            {
+                continue;
+            }
+
+            var token = $"{SagaPlan.ClientToken(Id, state.Generation, "snap" + device.Replace('/', '-'))}-{now.ToUnixTimeSeconds()}";
+            await GrainFactory.GetGrain<IVolumeGrain>(ResourceKeys.For(Id, isRoot ? ResourceKeys.RootVolume : device)).SnapshotContinuouslyAsync(
+                new SnapshotRequest
+                {
+                    VolumeId = volumeId,
+                    ClientToken = token,
+                    Description = $"StatefulSpot {Id} {device}, continuous",
+                    Tags = ResourceTags.Snapshot(Id, token, device, state.Generation),
+                },
+                new SnapshotRetention { DeviceTag = device, Keep = spec.Snapshots.Retention, InUse = inUse },
+                cancellationToken);
         }
     }
 }

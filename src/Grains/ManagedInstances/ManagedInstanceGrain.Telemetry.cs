@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances.Saga;
 using StatefulSpot.Grains.Telemetry;
 
 namespace StatefulSpot.Grains.ManagedInstances;
@@ -19,7 +20,18 @@ public sealed partial class ManagedInstanceGrain
         try
         {
             var result = await execute();
-            activity?.SetTag("statefulspot.step.result", result.State is null ? "waiting" : "done");
+            activity?.SetTag("statefulspot.step.result", result.Outcome switch
+            {
+                StepOutcome.Wait => "waiting",
+                StepOutcome.Checkpoint => "checkpoint",
+                StepOutcome.Failed => "failed",
+                _ => "done",
+            });
+            if (result.Failure is { } failure)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            }
+
             return result;
         }
         catch (Exception exception)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances.Saga;
 
 namespace StatefulSpot.Grains.ManagedInstances;
 
@@ -20,7 +21,8 @@ public sealed partial class ManagedInstanceGrain(
 {
     private const string ReminderName = "saga";
     private readonly ManagedInstanceOptions _options = options.Value;
-    private readonly ManagedInstanceSteps _steps = new(ec2);
+    private readonly SagaSteps _steps = new(ec2);
+    private readonly SpecQueries _queries = new(ec2);
     private readonly ISagaStepListener[] _listeners = [.. listeners];
     private IGrainTimer? _timer;
 
@@ -63,7 +65,7 @@ public sealed partial class ManagedInstanceGrain(
                 : throw new InvalidSpecException([$"Managed instance '{Id}' already exists; import into a new id."]);
         }
 
-        var spec = await _steps.DescribeForImportAsync(request, cancellationToken);
+        var spec = await _queries.DescribeForImportAsync(request, cancellationToken);
         var subnets = await ValidateAsync(spec, cancellationToken, importedFrom: request.OriginalInstanceId);
         await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).RegisterAsync(Id, cancellationToken);
         store.State = new ManagedInstanceState
@@ -115,7 +117,7 @@ public sealed partial class ManagedInstanceGrain(
         var spec = Require("pause");
         var now = time.GetUtcNow();
         await StartAsync(OperationKind.Pause, OperationTrigger.User,
-            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now + (spec.Strategy.DrainingTimeout ?? TimeSpan.Zero) },
+            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = Draining.Deadline(spec, now) },
             cancellationToken);
         return ManagedInstanceViews.From(Id, State);
     }
@@ -124,7 +126,7 @@ public sealed partial class ManagedInstanceGrain(
     {
         Require("resume");
         RequireImported();
-        store.State = State with { Generation = State.Generation + 1 };
+        store.State = State.NextGeneration();
         await StartAsync(OperationKind.Resume, OperationTrigger.User, cursor => cursor, cancellationToken);
         return ManagedInstanceViews.From(Id, State);
     }
@@ -134,9 +136,9 @@ public sealed partial class ManagedInstanceGrain(
         var spec = Require("recycle");
         RequireImported();
         var now = time.GetUtcNow();
-        store.State = State with { Generation = State.Generation + 1 };
+        store.State = State.NextGeneration();
         await StartAsync(OperationKind.Recycle, OperationTrigger.User,
-            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now + (spec.Strategy.DrainingTimeout ?? TimeSpan.Zero) },
+            cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = Draining.Deadline(spec, now) },
             cancellationToken);
         return ManagedInstanceViews.From(Id, State);
     }
@@ -208,7 +210,7 @@ public sealed partial class ManagedInstanceGrain(
             throw new InvalidSpecException(problems);
         }
 
-        var subnets = await _steps.ResolveZoneAsync(spec, cancellationToken, importedFrom);
+        var subnets = await _queries.ResolveZoneAsync(spec, cancellationToken, importedFrom);
         if (spec.Network.PrivateIpPool is { } poolName)
         {
             await CheckPoolAsync(spec, poolName, cancellationToken);

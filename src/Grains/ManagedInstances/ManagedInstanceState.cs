@@ -56,6 +56,9 @@ public sealed record ManagedInstanceState
 
     /// <summary>The EC2 instance this managed instance was imported from, if any.</summary>
     [Id(22)] public string? ImportedFrom { get; init; }
+
+    /// <summary>The state an operation with a new EC2 instance starts from: the next generation (client tokens, notices).</summary>
+    public ManagedInstanceState NextGeneration() => this with { Generation = Generation + 1 };
 }
 
 /// <summary>A subnet and its availability zone.</summary>

@@ -115,6 +115,6 @@ public static class NoticePolicy
         }
 
         return new NoticeDecision(NoticeAction.Recycle, "recycling ahead of a likely interruption",
-            OperationTrigger.RebalanceRecommendation, now + (strategy.DrainingTimeout ?? TimeSpan.Zero));
+            OperationTrigger.RebalanceRecommendation, Draining.Deadline(strategy, now));
     }
 }

@@ -7,6 +7,16 @@ namespace StatefulSpot.Grains.ManagedInstances;
 /// steps its persistence options need), and the cursor stores it: the grain walks the stored list, so an operation an
 /// older build started finishes on a newer one. The tables below are every step an operation can have, in order.
 /// </summary>
+/// <remarks>
+/// To read what an operation does, read its table here, then the one-paragraph summary of each step's class in
+/// <c>ManagedInstances/Saga/Steps</c>, named after the step (<see cref="SagaStep.SnapshotRoot"/> is
+/// <c>SnapshotRootStep</c>; <see cref="Saga.SagaSteps"/> lists them all). A recycle with persistRootDevice, for
+/// example, is <see cref="RecycleSteps"/> less the steps <see cref="IsNeeded"/> drops: WaitOldTerminated (terminate at
+/// the drain deadline), WaitResourcesReleased, SnapshotRoot and WaitRootSnapshot (a final snapshot of the released
+/// root), RegisterRootImage and WaitRootImage (an image from it), Launch from that image, WaitRunning, then the data
+/// volumes' steps, and CleanupRoot (the old root and the images beyond retention). How the grain runs a step and what
+/// it does with its result (Done, Wait, Checkpoint, Fail) is <c>ManagedInstanceGrain.Saga.cs</c>.
+/// </remarks>
 public static class SagaPlan
 {
     private static readonly SagaStep[] CreateSteps =

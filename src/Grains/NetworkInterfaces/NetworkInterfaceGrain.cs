@@ -33,11 +33,7 @@ public sealed class NetworkInterfaceGrain(
             ClientToken = request.ClientToken,
             PrivateIpAddress = request.PrivateIp,
             Description = $"StatefulSpot {ResourceKeys.ManagedInstance(this.GetPrimaryKeyString())} primary",
-            TagSpecifications = [new TagSpecification
-            {
-                ResourceType = ResourceType.NetworkInterface,
-                Tags = [.. request.Tags.Select(t => new Tag(t.Key, t.Value))],
-            }],
+            TagSpecifications = [ResourceTags.Specification(ResourceType.NetworkInterface, request.Tags)],
         };
         if (request.SecurityGroupIds.Count > 0)
         {
@@ -67,14 +63,7 @@ public sealed class NetworkInterfaceGrain(
             return;
         }
 
-        try
-        {
-            await ec2.DeleteNetworkInterfaceAsync(new DeleteNetworkInterfaceRequest { NetworkInterfaceId = id }, cancellationToken);
-        }
-        catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
-        {
-            // Already gone: deleting is done.
-        }
+        await Ec2Calls.IgnoreNotFoundAsync(() => ec2.DeleteNetworkInterfaceAsync(new DeleteNetworkInterfaceRequest { NetworkInterfaceId = id }, cancellationToken));
 
         _last = null;
         await store.ClearStateAsync(cancellationToken);

@@ -12,7 +12,10 @@ public sealed record VolumeState
     [Id(1)] public string? AvailabilityZone { get; init; }
 }
 
-/// <summary>One persisted EBS volume (key <c>smi-…/&lt;device&gt;</c>). Non-reentrant: EC2 calls on the volume run one at a time.</summary>
+/// <summary>
+/// One persisted EBS volume (key <c>smi-…/&lt;device&gt;</c>, or <c>smi-…/root</c> for the root volume, adopted at each
+/// launch) and its snapshots. Non-reentrant: EC2 calls on the volume run one at a time.
+/// </summary>
 // Idle between operations (hours to weeks): collected soon after, so that a fleet's resource grains do not stay in memory.
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class VolumeGrain(
@@ -22,6 +25,8 @@ public sealed class VolumeGrain(
     private VolumeView? _last;
 
     private string DeviceName => ResourceKeys.Resource(this.GetPrimaryKeyString());
+
+    private string ManagedInstanceId => ResourceKeys.ManagedInstance(this.GetPrimaryKeyString());
 
     public async Task<VolumeView> EnsureCreatedAsync(VolumeRequest request, CancellationToken cancellationToken = default)
     {
@@ -54,11 +59,7 @@ public sealed class VolumeGrain(
             Iops = request.Iops,
             Throughput = request.Throughput,
             ClientToken = request.ClientToken,
-            TagSpecifications = [new TagSpecification
-            {
-                ResourceType = ResourceType.Volume,
-                Tags = [.. request.Tags.Select(t => new Tag(t.Key, t.Value))],
-            }],
+            TagSpecifications = [ResourceTags.Specification(ResourceType.Volume, request.Tags)],
         }, cancellationToken);
         store.State = new VolumeState { VolumeId = response.Volume.VolumeId, AvailabilityZone = response.Volume.AvailabilityZone };
         await store.WriteStateAsync(cancellationToken);
@@ -116,22 +117,73 @@ public sealed class VolumeGrain(
             return;
         }
 
-        try
-        {
-            await ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, cancellationToken);
-        }
-        catch (AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
-        {
-            // Already gone: deleting is done.
-        }
+        await Ec2Calls.IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, cancellationToken));
 
         _last = null;
         await store.ClearStateAsync(cancellationToken);
     }
 
+    public Task DeleteFormerAsync(string volumeId, CancellationToken cancellationToken = default) => volumeId == store.State.VolumeId
+        ? throw new InvalidOperationException($"Volume {volumeId} is the current volume of {this.GetPrimaryKeyString()}, not a former one; it is not deleted.")
+        : Ec2Calls.IgnoreNotFoundAsync(() => ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = volumeId }, cancellationToken));
+
+    public async Task<SnapshotView> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)
+    {
+        await HoldAsync(request.VolumeId, cancellationToken);
+        return View(await DeviceSnapshots.FindOrCreateAsync(ec2, request.VolumeId, request.ClientToken, request.Description, request.Tags,
+            findFirst: true, cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<SnapshotView>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken = default)
+    {
+        if (snapshotIds.Count == 0)
+        {
+            return [];
+        }
+
+        var response = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [.. snapshotIds] }, cancellationToken);
+        var found = response.Snapshots ?? [];
+        return [.. snapshotIds.Select(id => found.FirstOrDefault(s => s.SnapshotId == id) is { } snapshot ? View(snapshot) : new SnapshotView { SnapshotId = id })];
+    }
+
+    public async Task<SnapshotView?> SnapshotContinuouslyAsync(SnapshotRequest request, SnapshotRetention retention, CancellationToken cancellationToken = default)
+    {
+        var existing = await DeviceSnapshots.DescribeAsync(ec2, ManagedInstanceId, retention.DeviceTag, cancellationToken);
+        if (existing.Any(s => !s.Completed))
+        {
+            return null;
+        }
+
+        // Pruning first, leaving room for the new snapshot: a device never holds more than the retention.
+        await DeviceSnapshots.PruneAsync(ec2, existing, retention.Keep, retention.InUse.ToHashSet(StringComparer.Ordinal),
+            new HashSet<string>(StringComparer.Ordinal) { retention.DeviceTag }, cancellationToken);
+        await HoldAsync(request.VolumeId, cancellationToken);
+        return View(await DeviceSnapshots.FindOrCreateAsync(ec2, request.VolumeId, request.ClientToken, request.Description, request.Tags,
+            findFirst: false, cancellationToken));
+    }
+
     public Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_last ?? (store.State.VolumeId is null
         ? null
         : new VolumeView { DeviceName = DeviceName, VolumeId = store.State.VolumeId, AvailabilityZone = store.State.AvailabilityZone }));
+
+    /// <summary>A grain that holds no volume yet (state older than it, for the root) holds the one it is asked to act on.</summary>
+    private async Task HoldAsync(string volumeId, CancellationToken cancellationToken)
+    {
+        if (store.State.VolumeId is null)
+        {
+            store.State = new VolumeState { VolumeId = volumeId };
+            await store.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private static SnapshotView View(Snapshot snapshot) => new()
+    {
+        SnapshotId = snapshot.SnapshotId,
+        VolumeId = snapshot.VolumeId,
+        State = snapshot.State?.Value,
+        Progress = snapshot.Progress,
+        StateMessage = snapshot.StateMessage,
+    };
 
     private VolumeView Remember(Volume volume)
     {

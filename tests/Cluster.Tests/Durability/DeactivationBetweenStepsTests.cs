@@ -8,20 +8,33 @@ using StatefulSpot.Grains.ManagedInstances;
 
 namespace StatefulSpot.Cluster.Tests.Durability;
 
-/// <summary>A cluster in which every managed-instance grain is deactivated right after each saga step it persists.</summary>
+/// <summary>
+/// A cluster in which every managed-instance grain is deactivated right after each saga step it persists, and after
+/// each checkpoint a step persists (the step then resumes from the checkpoint on a new activation).
+/// </summary>
 public sealed class DeactivatingClusterFixture : StatefulSpotClusterFixture
 {
     public ConcurrentQueue<(OperationKind Kind, SagaStep Step)> Deactivations { get; } = new();
 
-    protected override void ConfigureSilo(ISiloBuilder silo) =>
-        silo.Services.AddSingleton<ISagaStepListener>(new DeactivateAfterEachStep(Deactivations));
+    public ConcurrentQueue<(string ManagedInstanceId, OperationKind Kind, SagaStep Step)> Checkpoints { get; } = new();
 
-    private sealed class DeactivateAfterEachStep(ConcurrentQueue<(OperationKind, SagaStep)> log) : ISagaStepListener
+    protected override void ConfigureSilo(ISiloBuilder silo) =>
+        silo.Services.AddSingleton<ISagaStepListener>(new DeactivateAfterEachStep(Deactivations, Checkpoints));
+
+    private sealed class DeactivateAfterEachStep(ConcurrentQueue<(OperationKind, SagaStep)> log,
+        ConcurrentQueue<(string, OperationKind, SagaStep)> checkpoints) : ISagaStepListener
     {
         public ValueTask OnStepCompletedAsync(string managedInstanceId, OperationKind kind, SagaStep step, TimeSpan elapsed, IGrainContext grain)
         {
             log.Enqueue((kind, step));
             grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "test: between saga steps"));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask OnStepCheckpointedAsync(string managedInstanceId, OperationKind kind, SagaStep step, IGrainContext grain)
+        {
+            checkpoints.Enqueue((managedInstanceId, kind, step));
+            grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "test: after a checkpoint"));
             return ValueTask.CompletedTask;
         }
     }
@@ -64,6 +77,9 @@ public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fix
             Assert.Equal(SagaPlan.For(cursor, InterruptionRecoveryTests.DatabaseSpec(), state),
                 fixture.Deactivations.Where(d => d.Kind == kind).Select(d => d.Step).Distinct());
         }
+
+        // The pause terminated the old instance itself (no drain time): the cursor said so in a checkpoint before the call.
+        Assert.Contains((created.Id, OperationKind.Pause, SagaStep.WaitOldTerminated), fixture.Checkpoints);
 
         // EC2 agrees: one live instance, holding the volume; every launch of this managed instance happened once per generation.
         var instances = (await fixture.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest
@@ -114,5 +130,8 @@ public sealed class DeactivationBetweenStepsTests(DeactivatingClusterFixture fix
             Filters = [new Filter("tag:statefulspot:managed-instance", [active.Id])],
         })).Snapshots.Where(s => s.Description.Contains("final", StringComparison.Ordinal) || s.Description.Contains("root, generation", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, finals.Count);
+
+        // The data volume's final snapshot was remembered in a checkpoint as soon as it existed, and the step went on from there.
+        Assert.Single(fixture.Checkpoints, c => c == (active.Id, OperationKind.Recycle, SagaStep.SnapshotVolumes));
     }
 }

@@ -1,0 +1,33 @@
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances.Saga;
+
+/// <summary>
+/// What a step sees: the managed instance, its state, the clock reading and the grains it may call. A step reads
+/// state and returns a <see cref="StepResult"/>; it never writes state, only the grain does.
+/// </summary>
+public sealed record StepContext(
+    string ManagedInstanceId,
+    ManagedInstanceState State,
+    DateTimeOffset Now,
+    IGrainFactory Grains,
+    TimeSpan PoolAvoidance,
+    CancellationToken CancellationToken)
+{
+    public SagaCursor Operation => State.Operation!;
+
+    public ManagedInstanceSpec Spec => State.Spec!;
+
+    /// <summary>The grain of a data volume (<c>smi-…/&lt;device&gt;</c>) or of the root volume (<see cref="ResourceKeys.RootVolume"/>).</summary>
+    public IVolumeGrain Volume(string deviceName) => Grains.GetGrain<IVolumeGrain>(ResourceKeys.For(ManagedInstanceId, deviceName));
+
+    public INetworkInterfaceGrain NetworkInterface() => Grains.GetGrain<INetworkInterfaceGrain>(ResourceKeys.For(ManagedInstanceId, "eth0"));
+
+    public IIpPoolGrain Pool(string poolName) => Grains.GetGrain<IIpPoolGrain>(poolName);
+
+    public string ClientToken(string step) => SagaPlan.ClientToken(ManagedInstanceId, State.Generation, step);
+
+    /// <summary>The tags of a volume or ENI of this managed instance at <paramref name="deviceName"/>.</summary>
+    public IReadOnlyDictionary<string, string> Tags(string deviceName) => ResourceTags.Device(ManagedInstanceId, Spec.Name, deviceName);
+}

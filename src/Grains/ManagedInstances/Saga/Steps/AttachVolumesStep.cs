@@ -1,0 +1,28 @@
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
+
+/// <summary>Reattach mode (and repair): each volume grain attaches its volume to the new instance at its device name.</summary>
+public sealed class AttachVolumesStep : ISagaStep
+{
+    public SagaStep Step => SagaStep.AttachVolumes;
+
+    public async Task<StepResult> ExecuteAsync(StepContext context)
+    {
+        var instanceId = context.Operation.NewInstanceId!;
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
+        {
+            var grain = context.Volume(volume.DeviceName);
+            var current = await grain.RefreshAsync(context.CancellationToken);
+            if (current.State == "creating")
+            {
+                return StepResult.Wait($"volume {current.VolumeId} to be created");
+            }
+
+            volumes.Add(await grain.AttachAsync(instanceId, context.CancellationToken));
+        }
+
+        return StepResult.Done(context.State with { Volumes = volumes });
+    }
+}

@@ -1,0 +1,65 @@
+using Amazon.EC2.Model;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
+
+/// <summary>
+/// Ends what the operation replaces: first the instances a superseded operation left, then the old instance, which
+/// EC2 terminates (an interruption) or we do at the drain deadline. The cursor says so (a checkpoint) before the
+/// TerminateInstances call, which is repeated until EC2 reports the instance shutting down.
+/// </summary>
+public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
+{
+    public SagaStep Step => SagaStep.WaitOldTerminated;
+
+    public async Task<StepResult> ExecuteAsync(StepContext context)
+    {
+        var operation = context.Operation;
+        foreach (var leftover in operation.AlsoTerminate)
+        {
+            var leftoverState = (await ec2.DescribeInstanceAsync(leftover, context.CancellationToken))?.State?.Name?.Value;
+            if (leftoverState is null or "terminated")
+            {
+                continue;
+            }
+
+            if (leftoverState != "shutting-down")
+            {
+                await TerminateAsync(leftover, context.CancellationToken);
+            }
+
+            return StepResult.WaitForInstance($"instance {leftover}, left by the superseded operation, to be terminated (it is {leftoverState})");
+        }
+
+        if (operation.OldInstanceId is not { } instanceId || operation.DeleteOptions is { ShouldTerminateInstance: false })
+        {
+            return StepResult.Done(context.State);
+        }
+
+        var state = (await ec2.DescribeInstanceAsync(instanceId, context.CancellationToken))?.State?.Name?.Value;
+
+        // An instance EC2 no longer knows is long gone: it was terminated before the notice reached us.
+        if (state is null or "terminated")
+        {
+            return StepResult.Done(context.State with { Operation = operation with { OldTerminatedAt = context.Now } });
+        }
+
+        if (!operation.TerminateRequested && operation.DrainDeadline is { } deadline && context.Now >= deadline)
+        {
+            // The cursor is written before the side effect.
+            return StepResult.Checkpoint(context.State with { Operation = operation with { TerminateRequested = true } });
+        }
+
+        if (operation.TerminateRequested && state != "shutting-down")
+        {
+            // TerminateInstances is idempotent: asked again after a crash between the checkpoint and the call.
+            await TerminateAsync(instanceId, context.CancellationToken);
+        }
+
+        return StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
+    }
+
+    private Task TerminateAsync(string instanceId, CancellationToken cancellationToken) =>
+        ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+}

@@ -1,0 +1,38 @@
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
+
+/// <summary>Waits until the old instance has let go of the data volumes and the ENI (they are <c>available</c>).</summary>
+public sealed class WaitResourcesReleasedStep : ISagaStep
+{
+    public SagaStep Step => SagaStep.WaitResourcesReleased;
+
+    public async Task<StepResult> ExecuteAsync(StepContext context)
+    {
+        if (context.Operation.DeleteOptions is { ShouldTerminateInstance: false })
+        {
+            return StepResult.Done(context.State);
+        }
+
+        // Only volumes that exist can be waiting for release (an operation that failed early may have created none).
+        var volumes = new List<VolumeView>();
+        foreach (var volume in context.State.Volumes.Where(v => v.VolumeId is not null))
+        {
+            var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
+            if (current.State != "available")
+            {
+                return StepResult.Wait($"volume {current.VolumeId} to be released (it is {current.State})");
+            }
+
+            volumes.Add(current);
+        }
+
+        if (context.State.NetworkInterfaceId is { } eniId
+            && await context.NetworkInterface().RefreshAsync(context.CancellationToken) is { Status: not "available" } eni)
+        {
+            return StepResult.Wait($"network interface {eniId} to be released (it is {eni.Status})");
+        }
+
+        return StepResult.Done(context.State with { Volumes = volumes });
+    }
+}

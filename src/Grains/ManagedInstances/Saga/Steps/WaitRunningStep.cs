@@ -1,0 +1,76 @@
+using Amazon.EC2.Model;
+using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
+
+namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
+
+/// <summary>
+/// Waits (on the instance's state-change event) for the replacement to run; then its root volume (persistRootDevice)
+/// and onLaunch data volumes are adopted by their volume grains, and its IP and AZ recorded.
+/// </summary>
+public sealed class WaitRunningStep(IEc2Api ec2) : ISagaStep
+{
+    public SagaStep Step => SagaStep.WaitRunning;
+
+    public async Task<StepResult> ExecuteAsync(StepContext context)
+    {
+        var instanceId = context.Operation.NewInstanceId!;
+        var instance = await ec2.DescribeInstanceAsync(instanceId, context.CancellationToken);
+        var state = instance?.State?.Name?.Value;
+        switch (state)
+        {
+            case null or "pending":
+                return StepResult.WaitForInstance($"instance {instanceId} to be running (it is {state ?? "not yet visible"})");
+            case "running":
+                break;
+            default:
+                throw new SagaStepFailedException($"the new instance {instanceId} went to '{state}' before it was running");
+        }
+
+        var volumes = context.State.Volumes;
+        if (SnapshotRules.BuildsVolumesOnLaunch(context.Spec))
+        {
+            if (await AdoptLaunchedVolumesAsync(context, instance!) is not { } launched)
+            {
+                return StepResult.Wait($"instance {instanceId} to report its data volumes");
+            }
+
+            volumes = launched;
+        }
+
+        var rootVolumeId = VolumeAt(instance!, context.Spec.LaunchSpecification.RootDeviceName) ?? context.State.RootVolumeId;
+        if (context.Spec.Persistence.PersistRootDevice && rootVolumeId is not null)
+        {
+            await context.Volume(ResourceKeys.RootVolume).AdoptAsync(rootVolumeId, context.CancellationToken);
+        }
+
+        return StepResult.Done(context.State with
+        {
+            Volumes = volumes,
+            RootVolumeId = rootVolumeId,
+            PrivateIp = instance!.PrivateIpAddress ?? context.State.PrivateIp,
+            AvailabilityZone = instance.Placement?.AvailabilityZone ?? context.State.AvailabilityZone,
+            Operation = context.Operation with { RunningAt = context.Now },
+        });
+    }
+
+    private static string? VolumeAt(Instance instance, string deviceName) =>
+        (instance.BlockDeviceMappings ?? []).FirstOrDefault(b => b.DeviceName == deviceName)?.Ebs?.VolumeId;
+
+    /// <summary>The volumes an onLaunch replacement booted with, adopted by their volume grains; null until it reports them all.</summary>
+    private static async Task<IReadOnlyList<VolumeView>?> AdoptLaunchedVolumesAsync(StepContext context, Instance instance)
+    {
+        var volumes = new List<VolumeView>();
+        foreach (var mapping in context.Spec.LaunchSpecification.BlockDeviceMappings)
+        {
+            if (VolumeAt(instance, mapping.DeviceName) is not { } volumeId)
+            {
+                return null;
+            }
+
+            volumes.Add(await context.Volume(mapping.DeviceName).AdoptAsync(volumeId, context.CancellationToken));
+        }
+
+        return volumes;
+    }
+}
