@@ -59,7 +59,7 @@ public sealed partial class ReconcilerGrain(
             }
 
             instances.TryGetValue(instanceId, out var instance);
-            if (!ReconcileRules.MayNeedAction(view, instance))
+            if (!ObservationFilter.MayNeedAction(view, instance))
             {
                 // Running as last seen, every volume attached, nothing to revert: the managed instance would answer no.
                 continue;

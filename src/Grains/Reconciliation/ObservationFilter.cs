@@ -4,7 +4,7 @@ using StatefulSpot.Grains.Interfaces;
 namespace StatefulSpot.Grains.Reconciliation;
 
 /// <summary>Which observations are worth a managed instance's attention; pure.</summary>
-public static class ReconcileRules
+public static class ObservationFilter
 {
     /// <summary>
     /// Whether the managed instance could act on what EC2 shows: its instance is not running (or not listed), one of

@@ -6,7 +6,7 @@ using StatefulSpot.Unit.Tests.ManagedInstances;
 
 namespace StatefulSpot.Unit.Tests.Reconciliation;
 
-public sealed class ReconcileRulesTests
+public sealed class ObservationFilterTests
 {
     private static readonly ManagedInstanceView Settled = new()
     {
@@ -28,20 +28,20 @@ public sealed class ReconcileRulesTests
 
     [Fact]
     public void ARunningInstanceWithEveryVolumeAttached_OnSpot_NeedsNoOne() =>
-        Assert.False(ReconcileRules.MayNeedAction(Settled, Running("vol-0123456789abcdef0")));
+        Assert.False(ObservationFilter.MayNeedAction(Settled, Running("vol-0123456789abcdef0")));
 
     [Fact]
     public void AnInstanceNotListedOrNotRunning_IsWorthAsking()
     {
-        Assert.True(ReconcileRules.MayNeedAction(Settled, null));
+        Assert.True(ObservationFilter.MayNeedAction(Settled, null));
         var shuttingDown = Running("vol-0123456789abcdef0");
         shuttingDown.State = new InstanceState { Name = InstanceStateName.ShuttingDown };
-        Assert.True(ReconcileRules.MayNeedAction(Settled, shuttingDown));
+        Assert.True(ObservationFilter.MayNeedAction(Settled, shuttingDown));
     }
 
     [Fact]
     public void AVolumeNotAttached_IsWorthAsking() =>
-        Assert.True(ReconcileRules.MayNeedAction(Settled, Running()));
+        Assert.True(ObservationFilter.MayNeedAction(Settled, Running()));
 
     [Fact]
     public void OnDemandWithAStrategyThatRevertsToSpot_IsWorthAsking_ButNotWithNever()
@@ -49,7 +49,7 @@ public sealed class ReconcileRulesTests
         var onDemand = Settled with { Market = "on-demand" };
         var reverting = onDemand with { Spec = onDemand.Spec with { Strategy = onDemand.Spec.Strategy with { RevertToSpot = RevertToSpot.Always } } };
 
-        Assert.True(ReconcileRules.MayNeedAction(reverting, Running("vol-0123456789abcdef0")));
-        Assert.False(ReconcileRules.MayNeedAction(onDemand, Running("vol-0123456789abcdef0")));
+        Assert.True(ObservationFilter.MayNeedAction(reverting, Running("vol-0123456789abcdef0")));
+        Assert.False(ObservationFilter.MayNeedAction(onDemand, Running("vol-0123456789abcdef0")));
     }
 }
