@@ -25,6 +25,12 @@ public static class NoticePolicy
     /// <summary>EC2 gives a Spot instance two minutes between the warning and the interruption.</summary>
     public static readonly TimeSpan InterruptionLead = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// EC2 itself takes an interrupted instance at the end of the warning: the saga terminates it only if EC2 has not
+    /// begun a few seconds later, instead of racing EC2 with a TerminateInstances call per recovery.
+    /// </summary>
+    public static readonly TimeSpan TakeoverGrace = TimeSpan.FromSeconds(5);
+
     private static readonly HashSet<string> GoneStates = ["stopping", "stopped", "shutting-down", "terminated"];
 
     /// <summary>Whether a notice could ever lead to an action; cheap filter before any state is read.</summary>
@@ -71,7 +77,7 @@ public static class NoticePolicy
         return notice.Kind switch
         {
             Ec2EventKind.SpotInterruptionWarning =>
-                Recycle(OperationTrigger.SpotInterruption, notice.Time + drainLimit),
+                Recycle(OperationTrigger.SpotInterruption, notice.Time + drainLimit + (drainLimit == InterruptionLead ? TakeoverGrace : TimeSpan.Zero)),
             Ec2EventKind.CapacityReservationInterruptionWarning =>
                 Recycle(OperationTrigger.CapacityReservationInterruption, notice.Time + drainLimit),
             Ec2EventKind.InstanceStateChange when IsActionable(notice) =>

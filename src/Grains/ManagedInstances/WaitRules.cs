@@ -8,6 +8,12 @@ public enum WaitKind
 {
     Poll = 0,
     InstanceState = 1,
+
+    /// <summary>
+    /// The old instance keeps running until the drain deadline, where the saga terminates it (EC2 takes an interrupted
+    /// one then anyway): nothing to poll for before it, and an event tells if it goes sooner.
+    /// </summary>
+    DrainDeadline = 2,
 }
 
 /// <summary>Pure pacing rules of the saga: back-off, jitter, and the EC2 priority of a step.</summary>
@@ -42,8 +48,12 @@ public static class WaitRules
     /// </summary>
     public static TimeSpan NextLook(SagaCursor operation, WaitKind waitingOn, DateTimeOffset now, TimeSpan pollInterval, TimeSpan eventFallback)
     {
-        var next = waitingOn == WaitKind.InstanceState ? eventFallback : pollInterval;
-        if (!operation.TerminateRequested && operation.DrainDeadline is { } deadline && deadline > now && deadline - now < next)
+        var next = waitingOn is WaitKind.InstanceState or WaitKind.DrainDeadline ? eventFallback : pollInterval;
+        if (waitingOn == WaitKind.DrainDeadline && !operation.TerminateRequested && operation.DrainDeadline is { } due && due > now)
+        {
+            next = due - now;
+        }
+        else if (!operation.TerminateRequested && operation.DrainDeadline is { } deadline && deadline > now && deadline - now < next)
         {
             next = deadline - now;
         }

@@ -19,13 +19,14 @@ public sealed class NoticePolicyTests
         new() { EventId = id, Kind = kind, InstanceId = instanceId, Time = Now.AddSeconds(-5), Detail = detail };
 
     [Fact]
-    public void Decide_SpotWarningForCurrentInstance_RecyclesWithDeadlineTwoMinutesAfterTheNotice()
+    public void Decide_SpotWarningForCurrentInstance_RecyclesWithDeadlineTwoMinutesAndTheTakeoverGraceAfterTheNotice()
     {
         var decision = NoticePolicy.Decide(Notice(Ec2EventKind.SpotInterruptionWarning), Active, Now);
 
         Assert.Equal(NoticeAction.Recycle, decision.Action);
         Assert.Equal(OperationTrigger.SpotInterruption, decision.Trigger);
-        Assert.Equal(Now.AddSeconds(-5) + TimeSpan.FromMinutes(2), decision.DrainDeadline);
+        // EC2 takes the instance at two minutes; the saga steps in only if EC2 has not begun 5 s later.
+        Assert.Equal(Now.AddSeconds(-5) + TimeSpan.FromMinutes(2) + NoticePolicy.TakeoverGrace, decision.DrainDeadline);
     }
 
     [Fact]

@@ -49,6 +49,15 @@ public sealed class WaitRulesTests
     }
 
     [Fact]
+    public void NextLook_TheOldInstanceDrainingUntilItsDeadline_IsLookedAtOnlyAtTheDeadline()
+    {
+        var draining = Operation() with { DrainDeadline = Now.AddSeconds(100) };
+
+        Assert.Equal(TimeSpan.FromSeconds(100), WaitRules.NextLook(draining, WaitKind.DrainDeadline, Now, Poll, Fallback));
+        Assert.Equal(Fallback, WaitRules.NextLook(draining with { TerminateRequested = true }, WaitKind.DrainDeadline, Now, Poll, Fallback));
+    }
+
+    [Fact]
     public void NextLook_WaitingOnAnEvent_UsesTheSlowFallback()
     {
         Assert.Equal(Fallback, WaitRules.NextLook(Operation(), WaitKind.InstanceState, Now, Poll, Fallback));

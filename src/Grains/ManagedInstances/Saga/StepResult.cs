@@ -52,6 +52,9 @@ public readonly record struct StepResult
     /// <summary>Waits for an instance's state, which an EC2 state-change event reports: a slow poll is only the fallback.</summary>
     public static StepResult WaitForInstance(string what) => new(StepOutcome.Wait, null, what, WaitKind.InstanceState, null);
 
+    /// <summary>Waits for the old instance, which runs until the drain deadline: the step looks again at the deadline (or on an event).</summary>
+    public static StepResult WaitForDrainDeadline(string what) => new(StepOutcome.Wait, null, what, WaitKind.DrainDeadline, null);
+
     /// <summary>Persist <paramref name="state"/> (same step), then run the step again at once.</summary>
     public static StepResult Checkpoint(ManagedInstanceState state) => new(StepOutcome.Checkpoint, state, null, WaitKind.Poll, null);
 

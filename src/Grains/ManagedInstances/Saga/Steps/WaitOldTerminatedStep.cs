@@ -57,7 +57,9 @@ public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
             await TerminateAsync(instanceId, context.CancellationToken);
         }
 
-        return StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
+        return !operation.TerminateRequested && operation.DrainDeadline > context.Now && state == "running"
+            ? StepResult.WaitForDrainDeadline($"the old instance {instanceId} to drain until {operation.DrainDeadline:HH:mm:ss} (it is {state})")
+            : StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
     }
 
     private Task TerminateAsync(string instanceId, CancellationToken cancellationToken) =>
