@@ -19,8 +19,10 @@ public sealed partial class ManagedInstanceGrain
     {
         if (reminderName == SnapshotReminderName)
         {
-            // Activation already started the snapshot timer; this keeps it matched to the spec.
+            // Activation already started the snapshot timer; this keeps it matched to the spec, and takes a pass that is
+            // due now (the grain may have been collected while idle, timer and all).
             await EnsureSnapshottingAsync();
+            await SnapshotTickAsync(CancellationToken.None);
             return;
         }
 

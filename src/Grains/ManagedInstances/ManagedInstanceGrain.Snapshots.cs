@@ -47,7 +47,8 @@ public sealed partial class ManagedInstanceGrain
         {
             _snapshotTimer?.Dispose();
             _snapshotTimerPeriod = period;
-            _snapshotTimer = this.RegisterGrainTimer(SnapshotTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
+            // The timer does not keep an idle managed instance in memory: the reminder brings it back for the next pass.
+            _snapshotTimer = this.RegisterGrainTimer(SnapshotTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = false });
         }
 
         var wake = every > _options.ReminderPeriod ? every : _options.ReminderPeriod;

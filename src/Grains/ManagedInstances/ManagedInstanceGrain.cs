@@ -11,6 +11,9 @@ namespace StatefulSpot.Grains.ManagedInstances;
 /// One managed instance: validates and keeps its spec, runs the create and recovery sagas one persisted step at
 /// a time (a grain timer paces the steps, a reminder wakes the grain after a crash), and keeps the timeline.
 /// </summary>
+// An idle managed instance (Active for weeks, nothing running) leaves memory after five minutes: timers of a running
+// operation keep it, and a reminder or any call brings it back.
+[CollectionAgeLimit(Minutes = 5)]
 public sealed partial class ManagedInstanceGrain(
     [PersistentState("managed-instance", StorageNames.Instances)] IPersistentState<ManagedInstanceState> store,
     IEc2Api ec2,
