@@ -65,7 +65,14 @@ public sealed partial class ManagedInstanceGrain
     private async Task EnsureDrivenAsync(CancellationToken cancellationToken)
     {
         await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+        if (_timer is not null)
+        {
+            // An operation that starts (or is woken) runs now, whatever the wait the previous one was pacing itself for.
+            WakeNow();
+            return;
+        }
+
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero,
             Period = _options.PollInterval,
