@@ -76,6 +76,7 @@ public static class StatefulSpotSiloBuilderExtensions
         }
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ResumeSweep>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Ec2BudgetSharing>();
         return silo;
     }
 

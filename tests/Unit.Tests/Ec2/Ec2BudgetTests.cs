@@ -114,6 +114,46 @@ public sealed class Ec2BudgetTests
         Assert.Equal(5, run.Capacity);
     }
 
+    [Fact]
+    public async Task TakeDemand_CountsTokensTakenSinceTheLastReportAndTheWaiters()
+    {
+        using var budget = Budget(new Ec2GatewayOptions { BudgetShare = 1 });
+        var run = budget.For("RunInstances");
+        for (var i = 0; i < 5; i++)
+        {
+            await run.AcquireAsync(Ec2CallPriority.Recovery, 0, TimeSpan.FromSeconds(10), "RunInstances", CancellationToken.None);
+        }
+
+        var waiting = run.AcquireAsync(Ec2CallPriority.Recovery, 0, TimeSpan.FromSeconds(10), "RunInstances", CancellationToken.None);
+
+        Assert.Equal(6, budget.TakeDemand()["RunInstances"]);
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        await waiting;
+        Assert.Equal(1, budget.TakeDemand()["RunInstances"]);
+        Assert.Equal(0, budget.TakeDemand()["RunInstances"]);
+    }
+
+    [Fact]
+    public void ApplyShares_ResizesByTheFractionThenClearShares_TheEvenSplitAgain()
+    {
+        _silos.Count = 2;
+        using var budget = Budget(new Ec2GatewayOptions { BudgetShare = 1 });
+        var run = budget.For("RunInstances");
+        Assert.Equal(1, run.RefillPerSecond);
+
+        budget.ApplyShares(new Dictionary<string, double> { ["RunInstances"] = 0.95 });
+        Assert.Equal(1.9, run.RefillPerSecond, 10);
+        Assert.Equal(4.75, run.Capacity, 10);
+        Assert.Equal(10, budget.For("DescribeInstances").RefillPerSecond);
+
+        budget.ApplyShares(new Dictionary<string, double> { ["RunInstances"] = 0.05 });
+        Assert.Equal(0.1, run.RefillPerSecond, 10);
+        Assert.Equal(1, run.Capacity);
+
+        budget.ClearShares();
+        Assert.Equal(1, run.RefillPerSecond);
+    }
+
     private sealed class FakeLiveSilos : ILiveSiloCount
     {
         public int Count { get; set; } = 1;

@@ -4,8 +4,9 @@ namespace StatefulSpot.Grains.Ec2.Gateway;
 
 /// <summary>
 /// This silo's share of the account's EC2 API budget: one <see cref="PriorityTokenBucket"/> per action, sized like
-/// AWS's request buckets (EC2 API throttling docs; aws-wire.md section 3) times the configured share, divided by the
-/// live silos.
+/// AWS's request buckets (EC2 API throttling docs; aws-wire.md section 3) times the configured share, times this
+/// silo's fraction of the cluster's: the one <see cref="ApplyShares"/> last set from the silos' demand, or (before
+/// that, or for a bucket no silo reported) an even split across the live silos.
 /// </summary>
 public sealed class Ec2Budget : IDisposable
 {
@@ -32,6 +33,8 @@ public sealed class Ec2Budget : IDisposable
     private readonly Ec2GatewayOptions _options;
     private readonly ILiveSiloCount _silos;
     private readonly TimeProvider _time;
+    private readonly Dictionary<string, long> _reportedTaken = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, double> _fractions = new Dictionary<string, double>(StringComparer.Ordinal);
     private int _siloCount;
     private long _siloCountReadAt;
 
@@ -69,15 +72,45 @@ public sealed class Ec2Budget : IDisposable
         }
     }
 
-    /// <summary>The size of this silo's bucket for an action: the account's, times the share, divided by the live silos.</summary>
+    /// <summary>The size of this silo's bucket for an action: the account's, times the share, times this silo's fraction.</summary>
     public (double Capacity, double RefillPerSecond) Size(string action, bool unfiltered = false)
     {
-        var limit = _options.Limits.TryGetValue(unfiltered ? action + "#unfiltered" : action, out var configured)
-            ? configured
-            : DefaultLimit(action, unfiltered);
-        var share = _options.BudgetShare * _options.BudgetMultiplier / Math.Max(1, _siloCount);
+        var key = unfiltered ? action + "#unfiltered" : action;
+        var limit = _options.Limits.TryGetValue(key, out var configured) ? configured : DefaultLimit(action, unfiltered);
+        var fraction = _fractions.TryGetValue(key, out var assigned) ? assigned : 1.0 / Math.Max(1, _siloCount);
+        var share = _options.BudgetShare * _options.BudgetMultiplier * Math.Clamp(fraction, 0.0001, 1);
         return (Math.Max(1, limit.Capacity * share), limit.RefillPerSecond * share);
     }
+
+    /// <summary>Per bucket: the tokens taken since the last call, plus the callers waiting now.</summary>
+    public IReadOnlyDictionary<string, double> TakeDemand()
+    {
+        lock (_lock)
+        {
+            var demand = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (key, bucket) in _buckets)
+            {
+                var taken = bucket.Taken;
+                demand[key] = taken - _reportedTaken.GetValueOrDefault(key) + bucket.Waiting;
+                _reportedTaken[key] = taken;
+            }
+
+            return demand;
+        }
+    }
+
+    /// <summary>This silo's fraction of each bucket, as the silos' demand divides it (<see cref="BudgetShares"/>).</summary>
+    public void ApplyShares(IReadOnlyDictionary<string, double> fractions)
+    {
+        lock (_lock)
+        {
+            _fractions = fractions;
+            ResizeAll();
+        }
+    }
+
+    /// <summary>Forgets the demand-based fractions: the even split across live silos again (the silos cannot meet).</summary>
+    public void ClearShares() => ApplyShares(new Dictionary<string, double>(StringComparer.Ordinal));
 
     public void Dispose()
     {
@@ -105,6 +138,11 @@ public sealed class Ec2Budget : IDisposable
         }
 
         _siloCount = count;
+        ResizeAll();
+    }
+
+    private void ResizeAll()
+    {
         foreach (var (key, bucket) in _buckets)
         {
             var unfiltered = key.EndsWith("#unfiltered", StringComparison.Ordinal);

@@ -42,6 +42,15 @@ public sealed class Ec2GatewayOptions
     /// <summary>How often the number of live silos is read again to divide the budget. Default 10 seconds.</summary>
     public TimeSpan SiloCountRefresh { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often each silo reports its demand per bucket and takes its share back (<see cref="BudgetShares"/>): the
+    /// budget follows the work, not the silo count. A silo silent for ten intervals holds no share. Default 1 second.
+    /// </summary>
+    public TimeSpan ShareRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The part of each bucket split evenly whatever the demand, so an idle silo can start at once. Default 0.1.</summary>
+    public double ShareFloor { get; set; } = 0.1;
+
     /// <summary>Problems with the values, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -74,6 +83,16 @@ public sealed class Ec2GatewayOptions
         if (SiloCountRefresh <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(SiloCountRefresh)} must be a positive duration.");
+        }
+
+        if (ShareRefresh <= TimeSpan.Zero || ShareRefresh > TimeSpan.FromSeconds(30))
+        {
+            problems.Add($"{Section}:{nameof(ShareRefresh)} must be positive and at most 30 seconds.");
+        }
+
+        if (!(ShareFloor >= 0 && ShareFloor <= 1))
+        {
+            problems.Add($"{Section}:{nameof(ShareFloor)} must be between 0 and 1.");
         }
 
         foreach (var (action, limit) in Limits)

@@ -13,6 +13,7 @@ public sealed class PriorityTokenBucket : IDisposable
     private double _tokens;
     private long _refilledAt;
     private long _sequence;
+    private long _taken;
     private ITimer? _timer;
 
     public PriorityTokenBucket(double capacity, double refillPerSecond, TimeProvider time)
@@ -28,6 +29,18 @@ public sealed class PriorityTokenBucket : IDisposable
     public double Capacity { get; private set; }
 
     public double RefillPerSecond { get; private set; }
+
+    /// <summary>Tokens taken since the bucket was made: with <see cref="Waiting"/>, the demand on it.</summary>
+    public long Taken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _taken;
+            }
+        }
+    }
 
     /// <summary>Callers waiting for a token.</summary>
     public int Waiting
@@ -51,6 +64,7 @@ public sealed class PriorityTokenBucket : IDisposable
             if (_waiters.Count == 0 && _tokens >= 1)
             {
                 _tokens -= 1;
+                _taken++;
                 return Task.CompletedTask;
             }
 
@@ -139,6 +153,7 @@ public sealed class PriorityTokenBucket : IDisposable
             if (next.TryGrant())
             {
                 _tokens -= 1;
+                _taken++;
                 next.Completion.TrySetResult();
             }
         }
