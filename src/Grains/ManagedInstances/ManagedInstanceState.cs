@@ -132,6 +132,12 @@ public sealed record SagaCursor
     /// </summary>
     [Id(25)] public IReadOnlyList<SagaStep> Plan { get; init; } = [];
 
+    /// <summary>
+    /// The network interface was seen available during this operation (the old instance had let go of it): the
+    /// launch, however often it waits for the EC2 budget, does not describe it again.
+    /// </summary>
+    [Id(26)] public bool NetworkInterfaceFree { get; init; }
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }

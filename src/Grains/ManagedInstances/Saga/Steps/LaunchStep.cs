@@ -16,9 +16,12 @@ public sealed class LaunchStep(IEc2Api ec2) : ISagaStep
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
         var (state, spec) = (context.State, context.Spec);
-        if (state.NetworkInterfaceId is { } eniId && await context.NetworkInterface().RefreshAsync(context.CancellationToken) is { Status: not "available" } eni)
+        if (state.NetworkInterfaceId is { } eniId && !context.Operation.NetworkInterfaceFree)
         {
-            return StepResult.Wait($"network interface {eniId} to be available (it is {eni.Status})");
+            var eni = await context.NetworkInterface().RefreshAsync(context.CancellationToken);
+            return eni.Status == "available"
+                ? StepResult.Checkpoint(state with { Operation = context.Operation with { NetworkInterfaceFree = true } })
+                : StepResult.Wait($"network interface {eniId} to be available (it is {eni.Status})");
         }
 
         var avoided = state.AvoidedPools;

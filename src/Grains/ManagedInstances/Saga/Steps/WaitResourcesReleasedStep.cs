@@ -33,6 +33,10 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
             return StepResult.Wait($"network interface {eniId} to be released (it is {eni.Status})");
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes });
+        return StepResult.Done(context.State with
+        {
+            Volumes = volumes,
+            Operation = context.Operation with { NetworkInterfaceFree = context.State.NetworkInterfaceId is not null },
+        });
     }
 }
