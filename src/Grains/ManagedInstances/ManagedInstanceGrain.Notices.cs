@@ -35,6 +35,19 @@ public sealed partial class ManagedInstanceGrain
         }
     }
 
+    /// <summary>
+    /// Keeps the state a state-change event reported for the step's next run. A terminated instance stays terminated
+    /// whatever older event arrives after it.
+    /// </summary>
+    private void Report(Ec2Event notice)
+    {
+        if (notice is { Kind: Ec2EventKind.InstanceStateChange, Detail: { } reported }
+            && _reported.GetValueOrDefault(notice.InstanceId) != "terminated")
+        {
+            _reported[notice.InstanceId] = reported;
+        }
+    }
+
     /// <summary>Starts a recovery for a notice, unless the notice policy says to ignore it.</summary>
     private async Task<bool> RecoverAsync(Ec2Event notice, OperationTrigger? triggerOverride, CancellationToken cancellationToken)
     {
@@ -43,6 +56,7 @@ public sealed partial class ManagedInstanceGrain
         if (decision.Action == NoticeAction.Wake)
         {
             LogWoken(Id, notice.Kind, notice.EventId, notice.InstanceId, notice.Detail);
+            Report(notice);
             WakeNow();
             return false;
         }

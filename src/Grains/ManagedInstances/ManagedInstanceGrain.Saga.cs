@@ -80,6 +80,14 @@ public sealed partial class ManagedInstanceGrain
         });
     }
 
+    /// <summary>The states events reported since the last step ran, for this run only: a later look asks EC2.</summary>
+    private Dictionary<string, string> TakeReported()
+    {
+        var reported = _reported;
+        _reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        return reported;
+    }
+
     /// <summary>Runs the current step now: an EC2 event says what it waits for may have happened.</summary>
     private void WakeNow() => _timer?.Change(TimeSpan.Zero, _options.PollInterval);
 
@@ -130,7 +138,10 @@ public sealed partial class ManagedInstanceGrain
             StepResult result;
             try
             {
-                var context = new StepContext(Id, State, now, GrainFactory, _options.CapacityPoolAvoidance, cancellationToken);
+                var context = new StepContext(Id, State, now, GrainFactory, _options.CapacityPoolAvoidance, cancellationToken)
+                {
+                    ReportedStates = TakeReported(),
+                };
                 using (Ec2CallContext.Use(WaitRules.Priority(operation), operation.NoticeAt ?? operation.StartedAt))
                 {
                     result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));

@@ -28,6 +28,7 @@ public sealed partial class ManagedInstanceGrain(
     private readonly SpecQueries _queries = new(ec2);
     private readonly ISagaStepListener[] _listeners = [.. listeners];
     private IGrainTimer? _timer;
+    private Dictionary<string, string> _reported = new(StringComparer.Ordinal);
 
     private string Id => this.GetPrimaryKeyString();
 

@@ -17,6 +17,15 @@ public sealed record StepContext(
 {
     public SagaCursor Operation => State.Operation!;
 
+    /// <summary>
+    /// Instance states that EC2's state-change events reported since the step last ran (the events that woke it): a
+    /// step may take them instead of describing the instance. Empty on a look the timer makes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ReportedStates { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The state an event reported for <paramref name="instanceId"/> since the step last ran, if any.</summary>
+    public string? ReportedState(string instanceId) => ReportedStates.GetValueOrDefault(instanceId);
+
     public ManagedInstanceSpec Spec => State.Spec!;
 
     /// <summary>The grain of a data volume (<c>smi-…/&lt;device&gt;</c>) or of the root volume (<see cref="ResourceKeys.RootVolume"/>).</summary>

@@ -57,6 +57,53 @@ public sealed class WaitOldTerminatedStepTests
         Assert.Empty(_ec2.CallsOf("TerminateInstances"));
     }
 
+    [Fact]
+    public async Task AnEventReportedItTerminated_IsDoneWithoutAskingEc2()
+    {
+        _ec2.AddReservation("r-1", "i-0a1b2c3d");
+        var context = Context(Cursor("i-0a1b2c3d") with { DrainDeadline = Now.AddSeconds(-10) }) with
+        {
+            ReportedStates = new Dictionary<string, string> { ["i-0a1b2c3d"] = "terminated" },
+        };
+
+        var result = await new WaitOldTerminatedStep(_ec2).ExecuteAsync(context);
+
+        Assert.Equal(StepOutcome.Done, result.Outcome);
+        Assert.Equal(Now, result.State!.Operation!.OldTerminatedAt);
+        Assert.Empty(_ec2.Calls);
+    }
+
+    [Fact]
+    public async Task AnEventReportedItShuttingDownPastTheDeadline_WaitsForTheEventWithoutAskingOrTerminating()
+    {
+        _ec2.AddReservation("r-1", "i-0a1b2c3d");
+        var context = Context(Cursor("i-0a1b2c3d") with { DrainDeadline = Now.AddSeconds(-1) }) with
+        {
+            ReportedStates = new Dictionary<string, string> { ["i-0a1b2c3d"] = "shutting-down" },
+        };
+
+        var result = await new WaitOldTerminatedStep(_ec2).ExecuteAsync(context);
+
+        Assert.Equal(StepOutcome.Wait, result.Outcome);
+        Assert.Equal(WaitKind.InstanceState, result.WaitKind);
+        Assert.Empty(_ec2.Calls);
+    }
+
+    [Fact]
+    public async Task AnEventReportingItStillRunning_IsNotTakenOnTrust()
+    {
+        _ec2.AddReservation("r-1", "i-0a1b2c3d");
+        var context = Context(Cursor("i-0a1b2c3d") with { DrainDeadline = Now.AddMinutes(1) }) with
+        {
+            ReportedStates = new Dictionary<string, string> { ["i-0a1b2c3d"] = "running" },
+        };
+
+        var result = await new WaitOldTerminatedStep(_ec2).ExecuteAsync(context);
+
+        Assert.Equal(StepOutcome.Wait, result.Outcome);
+        Assert.Single(_ec2.CallsOf("DescribeInstances"));
+    }
+
     private static SagaCursor Cursor(string oldInstanceId) => new()
     {
         Kind = OperationKind.Recycle,

@@ -37,12 +37,21 @@ public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
             return StepResult.Done(context.State);
         }
 
-        var state = (await ec2.DescribeInstanceAsync(instanceId, context.CancellationToken))?.State?.Name?.Value;
+        // The event that woke the step says how the instance stands; else EC2 is asked.
+        var state = context.ReportedState(instanceId) is { } reported and ("shutting-down" or "terminated")
+            ? reported
+            : (await ec2.DescribeInstanceAsync(instanceId, context.CancellationToken))?.State?.Name?.Value;
 
         // An instance EC2 no longer knows is long gone: it was terminated before the notice reached us.
         if (state is null or "terminated")
         {
             return StepResult.Done(context.State with { Operation = operation with { OldTerminatedAt = context.Now } });
+        }
+
+        if (state == "shutting-down")
+        {
+            // EC2 is ending it already (the interruption, or our TerminateInstances): nothing to ask, only to wait.
+            return StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
         }
 
         if (!operation.TerminateRequested && operation.DrainDeadline is { } deadline && context.Now >= deadline)
@@ -51,7 +60,7 @@ public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
             return StepResult.Checkpoint(context.State with { Operation = operation with { TerminateRequested = true } });
         }
 
-        if (operation.TerminateRequested && state != "shutting-down")
+        if (operation.TerminateRequested)
         {
             // TerminateInstances is idempotent: asked again after a crash between the checkpoint and the call.
             await TerminateAsync(instanceId, context.CancellationToken);

@@ -15,6 +15,12 @@ public sealed class WaitRunningStep(IEc2Api ec2) : ISagaStep
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
         var instanceId = context.Operation.NewInstanceId!;
+        if (context.ReportedState(instanceId) == "pending")
+        {
+            // The event that woke the step says it is still booting: no need to ask EC2.
+            return StepResult.WaitForInstance($"instance {instanceId} to be running (it is pending)");
+        }
+
         var instance = await ec2.DescribeInstanceAsync(instanceId, context.CancellationToken);
         var state = instance?.State?.Name?.Value;
         switch (state)
