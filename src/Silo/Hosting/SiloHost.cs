@@ -80,6 +80,7 @@ public static class SiloHost
             silo.AddStatefulSpot(mode.EventQueueUrl, builder.Configuration);
             silo.AddDashboard();
         });
+        DeferredDashboardStart.Apply(builder.Services);
 
         var app = builder.Build();
         app.MapOrleansDashboard();

@@ -22,6 +22,11 @@ public sealed class LocalModeProcessTests : IDisposable
         Assert.Contains("recovered smi-", first.Output);
         Assert.Contains("(same)", first.Output);
         Assert.DoesNotContain("CHANGED", first.Output);
+
+        // A normal start shows no stack trace and no retries (the dashboard once started before the silo could place its grain).
+        Assert.DoesNotContain("   at ", first.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Polly", first.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown SystemTarget", first.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_workDirectory, "data", "statefulspot.db")), "no SQLite database in the data directory");
         Assert.True(File.Exists(Path.Combine(_workDirectory, "data", "emulator-world.json")), "no emulator world file in the data directory");
 
