@@ -110,8 +110,12 @@ public sealed partial class ManagedInstanceGrain
             return;
         }
 
+        // A polled wait looks less often the longer it lasts; a new step (or a new operation) starts again at the poll interval.
+        var step = (State.Operation.StartedAt, State.Operation.Step);
+        _pollsInStep = waitingOn == WaitKind.Poll && step == _pollingStep ? _pollsInStep + 1 : 0;
+        _pollingStep = step;
         var next = WaitRules.NextLook(State.Operation, waitingOn, time.GetUtcNow(), _options.PollInterval,
-            WaitRules.Jittered(_options.EventFallbackInterval, Random.Shared.NextDouble()));
+            WaitRules.Jittered(_options.EventFallbackInterval, Random.Shared.NextDouble()), _pollsInStep);
         _timer?.Change(next, next);
     }
 

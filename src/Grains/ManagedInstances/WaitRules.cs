@@ -27,6 +27,19 @@ public static class WaitRules
     public static TimeSpan Jittered(TimeSpan interval, double random) =>
         TimeSpan.FromTicks((long)(interval.Ticks * (0.75 + (0.5 * Math.Clamp(random, 0, 1)))));
 
+    /// <summary>How much each poll of one wait lengthens the next: an attach (1-4 s) takes three looks, a snapshot (minutes) not hundreds.</summary>
+    public const double PollGrowth = 1.5;
+
+    /// <summary>
+    /// The delay before the next look of a polled wait that already looked <paramref name="pollsInStep"/> times:
+    /// <paramref name="pollInterval"/> growing by <see cref="PollGrowth"/> a look, never beyond <paramref name="longest"/>.
+    /// </summary>
+    public static TimeSpan PollDelay(TimeSpan pollInterval, TimeSpan longest, int pollsInStep)
+    {
+        var delay = pollInterval.Ticks * Math.Pow(PollGrowth, Math.Clamp(pollsInStep, 0, 64));
+        return TimeSpan.FromTicks((long)Math.Min(delay, Math.Max(pollInterval.Ticks, longest.Ticks)));
+    }
+
     /// <summary>
     /// A step's place in the EC2 queue: recoveries first (an instance is down or about to be), then a user's creates,
     /// pauses and deletes, and clean-up after any operation last.
@@ -46,9 +59,10 @@ public static class WaitRules
     /// past the drain deadline (where the saga terminates the old instance itself); anything else soon; a back-off
     /// waits until its next attempt.
     /// </summary>
-    public static TimeSpan NextLook(SagaCursor operation, WaitKind waitingOn, DateTimeOffset now, TimeSpan pollInterval, TimeSpan eventFallback)
+    public static TimeSpan NextLook(SagaCursor operation, WaitKind waitingOn, DateTimeOffset now, TimeSpan pollInterval, TimeSpan eventFallback,
+        int pollsInStep = 0)
     {
-        var next = waitingOn is WaitKind.InstanceState or WaitKind.DrainDeadline ? eventFallback : pollInterval;
+        var next = waitingOn is WaitKind.InstanceState or WaitKind.DrainDeadline ? eventFallback : PollDelay(pollInterval, eventFallback, pollsInStep);
         if (waitingOn == WaitKind.DrainDeadline && !operation.TerminateRequested && operation.DrainDeadline is { } due && due > now)
         {
             next = due - now;

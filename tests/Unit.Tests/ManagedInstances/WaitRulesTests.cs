@@ -80,6 +80,26 @@ public sealed class WaitRulesTests
         Assert.Equal(Fallback, WaitRules.NextLook(operation, WaitKind.InstanceState, Now, Poll, Fallback));
     }
 
+    [Theory]
+    [InlineData(0, 500)]
+    [InlineData(1, 750)]
+    [InlineData(2, 1125)]
+    [InlineData(3, 1687.5)]
+    [InlineData(20, 10_000)]
+    [InlineData(1000, 10_000)]
+    public void PollDelay_GrowsByHalfALookUpToTheLongest(int polls, double milliseconds)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), WaitRules.PollDelay(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), polls));
+    }
+
+    [Fact]
+    public void NextLook_PolledWaitThatLookedBefore_WaitsLonger_ButAnEventWaitKeepsTheFallback()
+    {
+        Assert.Equal(WaitRules.PollDelay(Poll, Fallback, 3), WaitRules.NextLook(Operation(), WaitKind.Poll, Now, Poll, Fallback, pollsInStep: 3));
+        Assert.True(WaitRules.PollDelay(Poll, Fallback, 3) > Poll);
+        Assert.Equal(Fallback, WaitRules.NextLook(Operation(), WaitKind.InstanceState, Now, Poll, Fallback, pollsInStep: 3));
+    }
+
     [Fact]
     public void NextLook_DrainDeadlineAfterThePoll_KeepsThePoll()
     {
