@@ -13,7 +13,7 @@ public sealed class CleanupVolumesStep(IEc2Api ec2) : ISagaStep
 
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
-        var (delete, keep) = VolumeCleanup.Choose(context.State, context.Operation.Kind);
+        var (delete, keep) = VolumeCleanup.Choose(context.State, context.State.Volumes, context.Operation.Kind);
         await ReplacedVolumes.DeleteAsync(context, ec2, delete);
         var unheld = new UnheldVolumes(ec2, context.ManagedInstanceId);
         await unheld.DeleteUntrackedAsync(Tracked.Ids(context.State, keep.Select(v => v.VolumeId).OfType<string>()), context.CancellationToken);
