@@ -23,7 +23,6 @@ public sealed class RelocateVolumesStepTests
             Spec = Specs.Database(persistPrivateIp: false),
             Generation = 2,
             AvailabilityZone = "us-east-1b",
-            Volumes = [volume.Current],
             StaleVolumeIds = ["vol-older"],
             Operation = new SagaCursor
             {

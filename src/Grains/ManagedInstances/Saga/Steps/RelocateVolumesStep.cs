@@ -13,9 +13,15 @@ public sealed class RelocateVolumesStep : ISagaStep
 
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
+        if (!SnapshotRules.ReattachesVolumes(context.Spec))
+        {
+            return StepResult.Done(context.State);
+        }
+
         var zone = context.State.AvailabilityZone!;
-        var moving = context.State.Volumes.Where(v => v.VolumeId is not null && v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
-        if (!SnapshotRules.ReattachesVolumes(context.Spec) || moving.Count == 0)
+        var held = await HeldVolumes.GetAsync(context);
+        var moving = held.Where(v => v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
+        if (moving.Count == 0)
         {
             return StepResult.Done(context.State);
         }
@@ -41,7 +47,7 @@ public sealed class RelocateVolumesStep : ISagaStep
         }
 
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.State.Volumes)
+        foreach (var volume in held)
         {
             var final = finals.FirstOrDefault(f => f.VolumeId == volume.VolumeId);
             var mapping = context.Spec.LaunchSpecification.BlockDeviceMappings.FirstOrDefault(b => b.DeviceName == volume.DeviceName);

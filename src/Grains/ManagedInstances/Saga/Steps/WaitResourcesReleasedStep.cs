@@ -16,7 +16,7 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
 
         // Only volumes that exist can be waiting for release (an operation that failed early may have created none).
         var volumes = new List<VolumeView>();
-        foreach (var volume in context.State.Volumes.Where(v => v.VolumeId is not null))
+        foreach (var volume in await HeldVolumes.GetAsync(context))
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
             if (current.State != "available")
