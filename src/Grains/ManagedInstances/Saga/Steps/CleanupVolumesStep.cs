@@ -19,7 +19,7 @@ public sealed class CleanupVolumesStep(IEc2Api ec2) : ISagaStep
         var unheld = new UnheldVolumes(ec2, context.ManagedInstanceId);
         await unheld.DeleteUntrackedAsync(Tracked.Ids(context.State, keep.Select(v => v.VolumeId).OfType<string>()), context.CancellationToken);
         await unheld.PruneDeviceSnapshotsAsync(context.Spec.Snapshots.Retention, SnapshotsInUse(context.State), context.CancellationToken);
-        return StepResult.Done(context.State with { StaleVolumeIds = [], Volumes = keep });
+        return StepResult.Done(context.State with { StaleVolumeIds = [] });
     }
 
     /// <summary>Snapshots that must stay whatever the retention: the sources of the next volumes, and the images' snapshots.</summary>

@@ -26,6 +26,6 @@ public sealed class DeleteVolumesStep(IEc2Api ec2) : ISagaStep
 
         await ReplacedVolumes.DeleteAsync(context, ec2, held, context.State.StaleVolumeIds);
         await new UnheldVolumes(ec2, context.ManagedInstanceId).DeleteUntrackedAsync(Tracked.Ids(context.State, keep: []), context.CancellationToken);
-        return StepResult.Done(context.State with { Volumes = [], StaleVolumeIds = [] });
+        return StepResult.Done(context.State with { StaleVolumeIds = [] });
     }
 }

@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>
@@ -19,8 +17,7 @@ public sealed class RelocateVolumesStep : ISagaStep
         }
 
         var zone = context.State.AvailabilityZone!;
-        var held = await HeldVolumes.GetAsync(context);
-        var moving = held.Where(v => v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
+        var moving = (await HeldVolumes.GetAsync(context)).Where(v => v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
         if (moving.Count == 0)
         {
             return StepResult.Done(context.State);
@@ -46,18 +43,16 @@ public sealed class RelocateVolumesStep : ISagaStep
             });
         }
 
-        var volumes = new List<VolumeView>();
-        foreach (var volume in held)
+        // Each final was taken of a moving volume; a volume held comes from a mapping of the spec.
+        foreach (var volume in moving)
         {
-            var final = finals.FirstOrDefault(f => f.VolumeId == volume.VolumeId);
-            var mapping = context.Spec.LaunchSpecification.BlockDeviceMappings.FirstOrDefault(b => b.DeviceName == volume.DeviceName);
-            volumes.Add(final is null || mapping is null
-                ? volume
-                : await context.Volume(volume.DeviceName).RelocateAsync(
-                    VolumeRequests.For(context, mapping, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-') + "-" + zone)),
-                    final.SnapshotId, context.CancellationToken));
+            var final = finals.First(f => f.VolumeId == volume.VolumeId);
+            var mapping = context.Spec.LaunchSpecification.BlockDeviceMappings.First(b => b.DeviceName == volume.DeviceName);
+            await context.Volume(volume.DeviceName).RelocateAsync(
+                VolumeRequests.For(context, mapping, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-') + "-" + zone)),
+                final.SnapshotId, context.CancellationToken);
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes });
+        return StepResult.Done(context.State);
     }
 }

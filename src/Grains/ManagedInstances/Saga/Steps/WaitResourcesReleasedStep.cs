@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>Waits until the old instance has let go of the data volumes and the ENI (they are <c>available</c>).</summary>
@@ -15,7 +13,6 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
         }
 
         // Only volumes that exist can be waiting for release (an operation that failed early may have created none).
-        var volumes = new List<VolumeView>();
         foreach (var volume in await HeldVolumes.GetAsync(context))
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
@@ -23,8 +20,6 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
             {
                 return StepResult.Wait($"volume {current.VolumeId} to be released (it is {current.State})");
             }
-
-            volumes.Add(current);
         }
 
         if (context.State.NetworkInterfaceId is { } eniId
@@ -33,6 +28,6 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
             return StepResult.Wait($"network interface {eniId} to be released (it is {eni.Status})");
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes });
+        return StepResult.Done(context.State);
     }
 }
