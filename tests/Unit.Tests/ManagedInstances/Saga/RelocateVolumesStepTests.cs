@@ -55,7 +55,7 @@ public sealed class RelocateVolumesStepTests
         Assert.Equal(StepOutcome.Done, done.Outcome);
         Assert.Equal(["snapshot vol-old", $"relocate {final.SnapshotId} us-east-1b"], volume.Calls);
         var held = Assert.Single(await HeldVolumes.GetAsync(context with { State = done.State! }));
-        Assert.Equal((volume.Current.VolumeId, "us-east-1b"), (held.VolumeId, held.AvailabilityZone));
+        Assert.Equal((volume.Current!.VolumeId, "us-east-1b"), (held.VolumeId, held.AvailabilityZone));
         Assert.Equal($"vol-from-{final.SnapshotId}", held.VolumeId);
         Assert.Equal(["vol-older", "vol-old"], done.State!.StaleVolumeIds);
         Assert.Equal([final], done.State.Operation!.VolumeSnapshots);
