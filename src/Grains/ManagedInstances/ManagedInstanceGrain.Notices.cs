@@ -13,7 +13,7 @@ public sealed partial class ManagedInstanceGrain
     public async Task<bool> ReconcileAsync(InstanceObservation observation, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var action = ReconcileRules.Decide(observation, State, now);
+        var action = ReconcileRules.Decide(observation, State, await HeldVolumesAsync(State, cancellationToken), now);
         switch (action.Kind)
         {
             case ReconcileActionKind.Recover:

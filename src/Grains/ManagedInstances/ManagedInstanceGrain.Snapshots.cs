@@ -92,13 +92,14 @@ public sealed partial class ManagedInstanceGrain
         foreach (var device in SnapshotRules.ContinuousDevices(spec, SnapshotRules.SpansZones(state)))
         {
             var isRoot = device == spec.LaunchSpecification.RootDeviceName;
-            if ((isRoot ? state.RootVolumeId : state.Volumes.FirstOrDefault(v => v.DeviceName == device)?.VolumeId) is not { } volumeId)
+            var grain = GrainFactory.GetGrain<IVolumeGrain>(ResourceKeys.For(Id, isRoot ? ResourceKeys.RootVolume : device));
+            if ((isRoot ? state.RootVolumeId : (await grain.GetAsync(cancellationToken))?.VolumeId) is not { } volumeId)
             {
                 continue;
             }
 
             var token = $"{SagaPlan.ClientToken(Id, state.Generation, "snap" + device.Replace('/', '-'))}-{now.ToUnixTimeSeconds()}";
-            await GrainFactory.GetGrain<IVolumeGrain>(ResourceKeys.For(Id, isRoot ? ResourceKeys.RootVolume : device)).SnapshotContinuouslyAsync(
+            await grain.SnapshotContinuouslyAsync(
                 new SnapshotRequest
                 {
                     VolumeId = volumeId,

@@ -51,7 +51,7 @@ public sealed partial class ManagedInstanceGrain(
         if (State.Spec is not null)
         {
             return SameSpec(State.Spec, spec)
-                ? ManagedInstanceViews.From(Id, State)
+                ? await ViewAsync(cancellationToken)
                 : throw new InvalidSpecException([$"Managed instance '{Id}' already exists with a different spec; choose another id."]);
         }
 
@@ -59,7 +59,7 @@ public sealed partial class ManagedInstanceGrain(
         await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).RegisterAsync(Id, cancellationToken);
         store.State = new ManagedInstanceState { Spec = spec, Generation = 1, AvailabilityZone = subnets[0].AvailabilityZone, Subnets = subnets };
         await StartAsync(OperationKind.Create, OperationTrigger.User, cursor => cursor, cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
     public async Task<ManagedInstanceView> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default)
@@ -67,7 +67,7 @@ public sealed partial class ManagedInstanceGrain(
         if (State.Spec is not null)
         {
             return State.ImportedFrom == request.OriginalInstanceId
-                ? ManagedInstanceViews.From(Id, State)
+                ? await ViewAsync(cancellationToken)
                 : throw new InvalidSpecException([$"Managed instance '{Id}' already exists; import into a new id."]);
         }
 
@@ -86,13 +86,11 @@ public sealed partial class ManagedInstanceGrain(
         await StartAsync(OperationKind.Import, OperationTrigger.User,
             cursor => request.ShouldTerminateInstance ? cursor with { OldInstanceId = request.OriginalInstanceId, DrainDeadline = now } : cursor,
             cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
-    public Task<ManagedInstanceView> GetAsync(CancellationToken cancellationToken = default) =>
-        State.Spec is null
-            ? Task.FromException<ManagedInstanceView>(new ManagedInstanceNotFoundException(Id))
-            : Task.FromResult(ManagedInstanceViews.From(Id, State));
+    public async Task<ManagedInstanceView> GetAsync(CancellationToken cancellationToken = default) =>
+        State.Spec is null ? throw new ManagedInstanceNotFoundException(Id) : await ViewAsync(cancellationToken);
 
     public async Task<ManagedInstanceView> UpdateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default)
     {
@@ -115,7 +113,7 @@ public sealed partial class ManagedInstanceGrain(
         await store.WriteStateAsync(cancellationToken);
         await EnsureSnapshottingAsync();
         LogUpdated(Id);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
     public async Task<ManagedInstanceView> PauseAsync(CancellationToken cancellationToken = default)
@@ -125,7 +123,7 @@ public sealed partial class ManagedInstanceGrain(
         await StartAsync(OperationKind.Pause, OperationTrigger.User,
             cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = Draining.Deadline(spec, now) },
             cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
     public async Task<ManagedInstanceView> ResumeAsync(CancellationToken cancellationToken = default)
@@ -134,7 +132,7 @@ public sealed partial class ManagedInstanceGrain(
         RequireImported();
         store.State = State.NextGeneration();
         await StartAsync(OperationKind.Resume, OperationTrigger.User, cursor => cursor, cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
     public async Task<ManagedInstanceView> RecycleAsync(CancellationToken cancellationToken = default)
@@ -146,7 +144,7 @@ public sealed partial class ManagedInstanceGrain(
         await StartAsync(OperationKind.Recycle, OperationTrigger.User,
             cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = Draining.Deadline(spec, now) },
             cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
     public async Task<ManagedInstanceView> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default)
@@ -163,31 +161,7 @@ public sealed partial class ManagedInstanceGrain(
         await StartAsync(OperationKind.Delete, OperationTrigger.User,
             cursor => cursor with { OldInstanceId = State.InstanceId, DrainDeadline = now, DeleteOptions = options },
             cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
-    }
-
-    public async Task<ManagedInstanceView> DeleteVolumeAsync(string deviceName, CancellationToken cancellationToken = default)
-    {
-        var spec = Require("delete-volume");
-        var mappings = spec.LaunchSpecification.BlockDeviceMappings;
-        if (!mappings.Any(b => b.DeviceName == deviceName))
-        {
-            throw new InvalidRequestException($"Managed instance '{Id}' has no data volume at '{deviceName}'; its devices are "
-                + $"{string.Join(", ", mappings.Select(b => b.DeviceName).DefaultIfEmpty("none"))}.");
-        }
-
-        // The volume goes first: if it fails, the spec still names it and the call can be repeated.
-        await GrainFactory.GetGrain<IVolumeGrain>(ResourceKeys.For(Id, deviceName)).DeleteAsync(cancellationToken);
-        store.State = State with
-        {
-            Spec = spec with
-            {
-                LaunchSpecification = spec.LaunchSpecification with { BlockDeviceMappings = [.. mappings.Where(b => b.DeviceName != deviceName)] },
-            },
-            Volumes = [.. State.Volumes.Where(v => v.DeviceName != deviceName)],
-        };
-        await store.WriteStateAsync(cancellationToken);
-        return ManagedInstanceViews.From(Id, State);
+        return await ViewAsync(cancellationToken);
     }
 
     /// <summary>An import that failed before its image existed has nothing to launch from: it cannot be recycled or resumed.</summary>

@@ -15,7 +15,9 @@ public sealed record ManagedInstanceState
     [Id(4)] public string? NetworkInterfaceId { get; init; }
     [Id(5)] public string? PrivateIp { get; init; }
     [Id(6)] public string? AvailabilityZone { get; init; }
-    [Id(7)] public IReadOnlyList<VolumeView> Volumes { get; init; } = [];
+
+    // Id(7) is retired: it held a copy of the data volumes, which now only their volume grains hold (the devices are the
+    // spec's block-device mappings). Never reuse it; state an older build stored carries the field, and it is ignored.
 
     /// <summary>The running operation: the saga cursor, persisted before every EC2 side effect.</summary>
     [Id(8)] public SagaCursor? Operation { get; init; }

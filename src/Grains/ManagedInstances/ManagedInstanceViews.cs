@@ -5,7 +5,8 @@ namespace StatefulSpot.Grains.ManagedInstances;
 /// <summary>Turns durable state into what clients see.</summary>
 public static class ManagedInstanceViews
 {
-    public static ManagedInstanceView From(string id, ManagedInstanceState state) => new()
+    /// <summary>The view of <paramref name="state"/>, with <paramref name="volumes"/> as the volume grains hold them.</summary>
+    public static ManagedInstanceView From(string id, ManagedInstanceState state, IReadOnlyList<VolumeView> volumes) => new()
     {
         Id = id,
         Spec = state.Spec!,
@@ -15,7 +16,7 @@ public static class ManagedInstanceViews
         PrivateIp = state.PrivateIp,
         NetworkInterfaceId = state.NetworkInterfaceId,
         AvailabilityZone = state.AvailabilityZone,
-        Volumes = state.Volumes,
+        Volumes = volumes,
         LastError = state.LastError,
         CurrentStep = state.Operation?.Step.ToString(),
         History = state.History,

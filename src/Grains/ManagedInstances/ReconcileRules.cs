@@ -27,7 +27,11 @@ public sealed record ReconcileAction(ReconcileActionKind Kind, Ec2Event? Notice 
 /// <summary>The reconcile decision tree; pure, the grain executes its answer.</summary>
 public static class ReconcileRules
 {
-    public static ReconcileAction Decide(InstanceObservation observation, ManagedInstanceState state, DateTimeOffset now)
+    /// <summary>
+    /// What to do about <paramref name="observation"/>; <paramref name="held"/> are the data volumes the managed
+    /// instance's volume grains hold, each of which the observed instance should have attached.
+    /// </summary>
+    public static ReconcileAction Decide(InstanceObservation observation, ManagedInstanceState state, IReadOnlyList<VolumeView> held, DateTimeOffset now)
     {
         // Only a settled managed instance, observed by a listing that started after its last operation ended.
         if (state is not { Status: ManagedInstanceStatus.Active, Operation: null } || state.InstanceId != observation.InstanceId
@@ -49,7 +53,7 @@ public static class ReconcileRules
             return new ReconcileAction(ReconcileActionKind.Recover, gone, observation.State ?? "no longer listed");
         }
 
-        var detached = state.Volumes.Where(v => v.VolumeId is not null && !observation.AttachedVolumeIds.Contains(v.VolumeId)).ToList();
+        var detached = held.Where(v => v.VolumeId is not null && !observation.AttachedVolumeIds.Contains(v.VolumeId)).ToList();
         if (observation.State == "running" && detached.Count == 0 && RevertPolicy.ShouldRevert(state, now))
         {
             return new ReconcileAction(ReconcileActionKind.RevertToSpot);

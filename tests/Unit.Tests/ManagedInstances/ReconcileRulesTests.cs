@@ -14,8 +14,10 @@ public sealed class ReconcileRulesTests
         InstanceId = "i-live",
         AvailabilityZone = "us-east-1a",
         Market = "spot",
-        Volumes = [new VolumeView { DeviceName = "/dev/sdf", VolumeId = "vol-1" }],
     };
+
+    /// <summary>What the volume grains of <see cref="Active"/> hold.</summary>
+    private static readonly IReadOnlyList<VolumeView> Held = [new VolumeView { DeviceName = "/dev/sdf", VolumeId = "vol-1" }];
 
     private static InstanceObservation Seen(string? state, params string[] attached) =>
         new() { InstanceId = "i-live", State = state, AttachedVolumeIds = attached, ObservedAt = Now };
@@ -26,7 +28,7 @@ public sealed class ReconcileRulesTests
     [InlineData("shutting-down", "shutting-down", "reconcile-i-live-shutting-down", "shutting-down")]
     public void AnInstanceThatDiedWithoutANotice_IsRecovered(string? state, string drift, string eventId, string detail)
     {
-        var action = ReconcileRules.Decide(Seen(state), Active, Now);
+        var action = ReconcileRules.Decide(Seen(state), Active, Held, Now);
 
         Assert.Equal(ReconcileActionKind.Recover, action.Kind);
         Assert.Equal(drift, action.Drift);
@@ -37,17 +39,24 @@ public sealed class ReconcileRulesTests
     [Fact]
     public void ARunningInstanceMissingAVolume_IsRepaired()
     {
-        var action = ReconcileRules.Decide(Seen("running"), Active, Now);
+        var action = ReconcileRules.Decide(Seen("running"), Active, Held, Now);
 
         Assert.Equal(ReconcileActionKind.Repair, action.Kind);
         Assert.Contains("vol-1", action.Drift, StringComparison.Ordinal);
     }
 
     [Fact]
+    public void AVolumeNoGrainHolds_IsNotMissed()
+    {
+        // The state keeps no copy of the volumes: only what the grains answer counts.
+        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen("running"), Active, [], Now).Kind);
+    }
+
+    [Fact]
     public void AHealthyInstance_NeedsNothing()
     {
-        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen("running", "vol-1"), Active, Now).Kind);
-        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen("pending"), Active, Now).Kind);
+        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen("running", "vol-1"), Active, Held, Now).Kind);
+        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen("pending"), Active, Held, Now).Kind);
     }
 
     [Fact]
@@ -59,20 +68,20 @@ public sealed class ReconcileRulesTests
             Spec = Active.Spec! with { Strategy = new StrategySpec { RevertToSpot = RevertToSpot.Always } },
         };
 
-        Assert.Equal(ReconcileActionKind.RevertToSpot, ReconcileRules.Decide(Seen("running", "vol-1"), onDemand, Now).Kind);
-        Assert.Equal(ReconcileActionKind.Repair, ReconcileRules.Decide(Seen("running"), onDemand, Now).Kind);
+        Assert.Equal(ReconcileActionKind.RevertToSpot, ReconcileRules.Decide(Seen("running", "vol-1"), onDemand, Held, Now).Kind);
+        Assert.Equal(ReconcileActionKind.Repair, ReconcileRules.Decide(Seen("running"), onDemand, Held, Now).Kind);
     }
 
     [Fact]
     public void AnUnsettledManagedInstance_OrAStaleObservation_IsLeftAlone()
     {
-        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen(null), Active with { Status = ManagedInstanceStatus.Recycling }, Now).Kind);
-        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen(null) with { InstanceId = "i-other" }, Active, Now).Kind);
+        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen(null), Active with { Status = ManagedInstanceStatus.Recycling }, Held, Now).Kind);
+        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen(null) with { InstanceId = "i-other" }, Active, Held, Now).Kind);
         var finishedLater = Active with
         {
             History = [new OperationRecord { Kind = OperationKind.Recycle, Trigger = OperationTrigger.User, Generation = 2, StartedAt = Now, FinishedAt = Now.AddSeconds(1) }],
         };
-        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen(null), finishedLater, Now).Kind);
+        Assert.Equal(ReconcileActionKind.None, ReconcileRules.Decide(Seen(null), finishedLater, Held, Now).Kind);
     }
 
     [Fact]

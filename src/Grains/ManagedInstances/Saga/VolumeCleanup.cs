@@ -6,16 +6,17 @@ namespace StatefulSpot.Grains.ManagedInstances.Saga;
 public static class VolumeCleanup
 {
     /// <summary>
-    /// Stale volumes (captured in a final snapshot, or moved to another AZ) go unless they are still a current volume;
-    /// a pause deletes even those (its volumes live on in the final snapshots). The kept volumes are the current ones
-    /// that are not stale.
+    /// Stale volumes (captured in a final snapshot, or moved to another AZ) go unless they are still a current volume
+    /// (one of <paramref name="held"/>, what the volume grains hold now); a pause deletes even those (its volumes live
+    /// on in the final snapshots). The kept volumes are the current ones that are not stale.
     /// </summary>
-    public static (IReadOnlyList<string> Delete, IReadOnlyList<VolumeView> Keep) Choose(ManagedInstanceState state, OperationKind kind)
+    public static (IReadOnlyList<string> Delete, IReadOnlyList<VolumeView> Keep) Choose(
+        ManagedInstanceState state, IReadOnlyList<VolumeView> held, OperationKind kind)
     {
-        var current = state.Volumes.Select(v => v.VolumeId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var current = held.Select(v => v.VolumeId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var stale = state.StaleVolumeIds.ToHashSet(StringComparer.Ordinal);
         var delete = stale.Where(id => !current.Contains(id) || kind == OperationKind.Pause).ToList();
-        var keep = state.Volumes.Where(v => v.VolumeId is null || !stale.Contains(v.VolumeId)).ToList();
+        var keep = held.Where(v => v.VolumeId is null || !stale.Contains(v.VolumeId)).ToList();
         return (delete, keep);
     }
 }

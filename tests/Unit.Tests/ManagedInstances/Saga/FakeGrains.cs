@@ -25,12 +25,15 @@ internal static class FakeGrains
     }
 }
 
-/// <summary>An in-memory volume grain: one current volume, snapshots it takes (pending until completed by the test), relocations.</summary>
-internal sealed class FakeVolumeGrain(string deviceName, VolumeView current) : IVolumeGrain
+/// <summary>
+/// An in-memory volume grain: its current volume (null: it holds none), snapshots it takes (pending until completed by
+/// the test), relocations.
+/// </summary>
+internal sealed class FakeVolumeGrain(string deviceName, VolumeView? current) : IVolumeGrain
 {
     private readonly Dictionary<string, SnapshotView> _snapshots = [];
 
-    public VolumeView Current { get; private set; } = current;
+    public VolumeView? Current { get; private set; } = current;
 
     public List<string> Calls { get; } = [];
 
@@ -51,13 +54,15 @@ internal sealed class FakeVolumeGrain(string deviceName, VolumeView current) : I
     public Task<VolumeView> RelocateAsync(VolumeRequest request, string snapshotId, CancellationToken cancellationToken = default)
     {
         Calls.Add($"relocate {snapshotId} {request.AvailabilityZone}");
-        Current = new VolumeView { DeviceName = deviceName, VolumeId = $"vol-from-{snapshotId}", AvailabilityZone = request.AvailabilityZone, State = "creating" };
-        return Task.FromResult(Current);
+        var relocated = new VolumeView { DeviceName = deviceName, VolumeId = $"vol-from-{snapshotId}", AvailabilityZone = request.AvailabilityZone, State = "creating" };
+        Current = relocated;
+        return Task.FromResult(relocated);
     }
 
-    public Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult<VolumeView?>(Current);
+    public Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(Current);
 
-    public Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default) => Task.FromResult(Current);
+    public Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Current ?? throw new InvalidOperationException($"{deviceName} holds no volume to refresh."));
 
     public Task<VolumeView> EnsureCreatedAsync(VolumeRequest request, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -72,5 +77,5 @@ internal sealed class FakeVolumeGrain(string deviceName, VolumeView current) : I
     public Task<SnapshotView?> SnapshotContinuouslyAsync(SnapshotRequest request, SnapshotRetention retention, CancellationToken cancellationToken = default) =>
         throw Unused();
 
-    private static NotSupportedException Unused() => new("The relocation tests do not make this call.");
+    private static NotSupportedException Unused() => new("The step tests do not make this call.");
 }

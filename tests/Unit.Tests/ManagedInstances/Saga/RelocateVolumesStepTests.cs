@@ -23,7 +23,6 @@ public sealed class RelocateVolumesStepTests
             Spec = Specs.Database(persistPrivateIp: false),
             Generation = 2,
             AvailabilityZone = "us-east-1b",
-            Volumes = [volume.Current],
             StaleVolumeIds = ["vol-older"],
             Operation = new SagaCursor
             {
@@ -51,12 +50,19 @@ public sealed class RelocateVolumesStepTests
         Assert.Equal(["vol-older", "vol-old"], marked.State!.StaleVolumeIds);
         Assert.Equal([final], marked.State.Operation!.VolumeSnapshots);
 
-        // 4. Rebuilt from the snapshot in the new AZ.
+        // 4. Rebuilt from the snapshot in the new AZ: the device's grain holds the new volume (the state keeps no copy).
         var done = await step.ExecuteAsync(context with { State = marked.State });
         Assert.Equal(StepOutcome.Done, done.Outcome);
         Assert.Equal(["snapshot vol-old", $"relocate {final.SnapshotId} us-east-1b"], volume.Calls);
-        Assert.Equal((volume.Current.VolumeId, "us-east-1b"), (done.State!.Volumes.Single().VolumeId, done.State.Volumes.Single().AvailabilityZone));
-        Assert.Equal(["vol-older", "vol-old"], done.State.StaleVolumeIds);
+        var held = Assert.Single(await HeldVolumes.GetAsync(context with { State = done.State! }));
+        Assert.Equal((volume.Current!.VolumeId, "us-east-1b"), (held.VolumeId, held.AvailabilityZone));
+        Assert.Equal($"vol-from-{final.SnapshotId}", held.VolumeId);
+        Assert.Equal(["vol-older", "vol-old"], done.State!.StaleVolumeIds);
         Assert.Equal([final], done.State.Operation!.VolumeSnapshots);
+
+        // 5. Run again (a crash before the step's end was written): the grain's volume is in the new AZ, nothing moves twice.
+        var again = await step.ExecuteAsync(context with { State = marked.State });
+        Assert.Equal(StepOutcome.Done, again.Outcome);
+        Assert.Equal(2, volume.Calls.Count);
     }
 }

@@ -43,9 +43,9 @@ public sealed class VolumeCleanupTests
     [Fact]
     public void AfterARecovery_ReplacedVolumesGo_TheCurrentOnesStay()
     {
-        var state = new ManagedInstanceState { Volumes = [Current], StaleVolumeIds = ["vol-old", "vol-new"] };
+        var state = new ManagedInstanceState { StaleVolumeIds = ["vol-old", "vol-new"] };
 
-        var (delete, keep) = VolumeCleanup.Choose(state, OperationKind.Recycle);
+        var (delete, keep) = VolumeCleanup.Choose(state, [Current], OperationKind.Recycle);
 
         Assert.Equal(["vol-old"], delete);
         Assert.Empty(keep);
@@ -54,9 +54,10 @@ public sealed class VolumeCleanupTests
     [Fact]
     public void APause_DeletesEvenCurrentVolumesCapturedInFinalSnapshots()
     {
-        var state = new ManagedInstanceState { Volumes = [Current, new VolumeView { DeviceName = "/dev/sdg", VolumeId = "vol-kept" }], StaleVolumeIds = ["vol-new"] };
+        var state = new ManagedInstanceState { StaleVolumeIds = ["vol-new"] };
+        VolumeView[] held = [Current, new VolumeView { DeviceName = "/dev/sdg", VolumeId = "vol-kept" }];
 
-        var (delete, keep) = VolumeCleanup.Choose(state, OperationKind.Pause);
+        var (delete, keep) = VolumeCleanup.Choose(state, held, OperationKind.Pause);
 
         Assert.Equal(["vol-new"], delete);
         Assert.Equal(["vol-kept"], keep.Select(v => v.VolumeId));

@@ -27,7 +27,6 @@ public sealed class SnapshotVolumesStepTests
         {
             Spec = spec,
             Generation = 4,
-            Volumes = [.. grains.Values.Select(g => g.Current)],
             Operation = new SagaCursor
             {
                 Kind = OperationKind.Pause, Trigger = OperationTrigger.User, Step = SagaStep.SnapshotVolumes, StartedAt = Now, StepStartedAt = Now,

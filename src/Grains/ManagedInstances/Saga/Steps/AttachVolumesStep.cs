@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>Reattach mode (and repair): each volume grain attaches its volume to the new instance at its device name.</summary>
@@ -10,7 +8,6 @@ public sealed class AttachVolumesStep : ISagaStep
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
         var instanceId = context.Operation.NewInstanceId!;
-        var volumes = new List<VolumeView>();
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             var grain = context.Volume(volume.DeviceName);
@@ -20,9 +17,9 @@ public sealed class AttachVolumesStep : ISagaStep
                 return StepResult.Wait($"volume {current.VolumeId} to be created");
             }
 
-            volumes.Add(await grain.AttachAsync(instanceId, context.CancellationToken));
+            await grain.AttachAsync(instanceId, context.CancellationToken);
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes });
+        return StepResult.Done(context.State);
     }
 }

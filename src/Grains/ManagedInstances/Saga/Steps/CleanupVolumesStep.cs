@@ -13,12 +13,13 @@ public sealed class CleanupVolumesStep(IEc2Api ec2) : ISagaStep
 
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
-        var (delete, keep) = VolumeCleanup.Choose(context.State, context.Operation.Kind);
-        await ReplacedVolumes.DeleteAsync(context, ec2, delete);
+        var held = await HeldVolumes.GetAsync(context);
+        var (delete, keep) = VolumeCleanup.Choose(context.State, held, context.Operation.Kind);
+        await ReplacedVolumes.DeleteAsync(context, ec2, held, delete);
         var unheld = new UnheldVolumes(ec2, context.ManagedInstanceId);
         await unheld.DeleteUntrackedAsync(Tracked.Ids(context.State, keep.Select(v => v.VolumeId).OfType<string>()), context.CancellationToken);
         await unheld.PruneDeviceSnapshotsAsync(context.Spec.Snapshots.Retention, SnapshotsInUse(context.State), context.CancellationToken);
-        return StepResult.Done(context.State with { StaleVolumeIds = [], Volumes = keep });
+        return StepResult.Done(context.State with { StaleVolumeIds = [] });
     }
 
     /// <summary>Snapshots that must stay whatever the retention: the sources of the next volumes, and the images' snapshots.</summary>

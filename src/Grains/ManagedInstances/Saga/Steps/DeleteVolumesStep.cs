@@ -18,13 +18,14 @@ public sealed class DeleteVolumesStep(IEc2Api ec2) : ISagaStep
             return StepResult.Done(context.State);
         }
 
-        foreach (var volume in context.State.Volumes)
+        var held = await HeldVolumes.GetAsync(context);
+        foreach (var volume in held)
         {
             await context.Volume(volume.DeviceName).DeleteAsync(context.CancellationToken);
         }
 
-        await ReplacedVolumes.DeleteAsync(context, ec2, context.State.StaleVolumeIds);
+        await ReplacedVolumes.DeleteAsync(context, ec2, held, context.State.StaleVolumeIds);
         await new UnheldVolumes(ec2, context.ManagedInstanceId).DeleteUntrackedAsync(Tracked.Ids(context.State, keep: []), context.CancellationToken);
-        return StepResult.Done(context.State with { Volumes = [], StaleVolumeIds = [] });
+        return StepResult.Done(context.State with { StaleVolumeIds = [] });
     }
 }

@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>
@@ -17,16 +15,15 @@ public sealed class EnsureVolumesStep : ISagaStep
             return StepResult.Done(context.State);
         }
 
-        var volumes = new List<VolumeView>();
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             var request = VolumeRequests.For(context, volume, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-'))) with
             {
                 SnapshotId = context.State.LatestSnapshots.FirstOrDefault(s => s.DeviceName == volume.DeviceName)?.SnapshotId,
             };
-            volumes.Add(await context.Volume(volume.DeviceName).EnsureCreatedAsync(request, context.CancellationToken));
+            await context.Volume(volume.DeviceName).EnsureCreatedAsync(request, context.CancellationToken);
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes });
+        return StepResult.Done(context.State);
     }
 }

@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>
@@ -13,9 +11,14 @@ public sealed class RelocateVolumesStep : ISagaStep
 
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
+        if (!SnapshotRules.ReattachesVolumes(context.Spec))
+        {
+            return StepResult.Done(context.State);
+        }
+
         var zone = context.State.AvailabilityZone!;
-        var moving = context.State.Volumes.Where(v => v.VolumeId is not null && v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
-        if (!SnapshotRules.ReattachesVolumes(context.Spec) || moving.Count == 0)
+        var moving = (await HeldVolumes.GetAsync(context)).Where(v => v.AvailabilityZone is not null && v.AvailabilityZone != zone).ToList();
+        if (moving.Count == 0)
         {
             return StepResult.Done(context.State);
         }
@@ -40,18 +43,16 @@ public sealed class RelocateVolumesStep : ISagaStep
             });
         }
 
-        var volumes = new List<VolumeView>();
-        foreach (var volume in context.State.Volumes)
+        // Each final was taken of a moving volume; a volume held comes from a mapping of the spec.
+        foreach (var volume in moving)
         {
-            var final = finals.FirstOrDefault(f => f.VolumeId == volume.VolumeId);
-            var mapping = context.Spec.LaunchSpecification.BlockDeviceMappings.FirstOrDefault(b => b.DeviceName == volume.DeviceName);
-            volumes.Add(final is null || mapping is null
-                ? volume
-                : await context.Volume(volume.DeviceName).RelocateAsync(
-                    VolumeRequests.For(context, mapping, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-') + "-" + zone)),
-                    final.SnapshotId, context.CancellationToken));
+            var final = finals.First(f => f.VolumeId == volume.VolumeId);
+            var mapping = context.Spec.LaunchSpecification.BlockDeviceMappings.First(b => b.DeviceName == volume.DeviceName);
+            await context.Volume(volume.DeviceName).RelocateAsync(
+                VolumeRequests.For(context, mapping, context.ClientToken("vol" + volume.DeviceName.Replace('/', '-') + "-" + zone)),
+                final.SnapshotId, context.CancellationToken);
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes });
+        return StepResult.Done(context.State);
     }
 }

@@ -1,4 +1,5 @@
 using StatefulSpot.Grains.Ec2;
+using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.Volumes;
 
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
@@ -7,17 +8,18 @@ namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 public static class ReplacedVolumes
 {
     /// <summary>
-    /// A current volume goes through its grain's delete; a former one through the grain of the device a final snapshot
-    /// names for it; a volume no record places on a device (state older than these records) is deleted by id.
+    /// A current volume (one of <paramref name="held"/>, read before anything was deleted) goes through its grain's
+    /// delete; a former one through the grain of the device a final snapshot names for it; a volume no record places
+    /// on a device (state older than these records) is deleted by id.
     /// </summary>
-    public static async Task DeleteAsync(StepContext context, IEc2Api ec2, IEnumerable<string> volumeIds)
+    public static async Task DeleteAsync(StepContext context, IEc2Api ec2, IReadOnlyList<VolumeView> held, IEnumerable<string> volumeIds)
     {
         var devices = context.Operation.VolumeSnapshots.Concat(context.State.LatestSnapshots)
             .GroupBy(s => s.VolumeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().DeviceName, StringComparer.Ordinal);
         var unplaced = new List<string>();
         foreach (var volumeId in volumeIds)
         {
-            var device = context.State.Volumes.FirstOrDefault(v => v.VolumeId == volumeId)?.DeviceName ?? devices.GetValueOrDefault(volumeId);
+            var device = held.FirstOrDefault(v => v.VolumeId == volumeId)?.DeviceName ?? devices.GetValueOrDefault(volumeId);
             if (device is not null)
             {
                 // The grain deletes its current volume only when that is the one named (a pause's captured volume), never another.

@@ -12,7 +12,7 @@ public sealed class SnapshotVolumesStep : ISagaStep
             return StepResult.Done(context.State);
         }
 
-        return await FinalSnapshots.TakeNextAsync(context, context.State.Volumes.Where(v => v.VolumeId is not null), "final",
+        return await FinalSnapshots.TakeNextAsync(context, await HeldVolumes.GetAsync(context), "final",
             $"final, generation {context.State.Generation}") ?? StepResult.Done(context.State);
     }
 }

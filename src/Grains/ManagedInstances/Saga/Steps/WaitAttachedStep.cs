@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>Waits until every data volume is attached to the new instance; records when (the end of the downtime).</summary>
@@ -10,7 +8,6 @@ public sealed class WaitAttachedStep : ISagaStep
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
         var instanceId = context.Operation.NewInstanceId!;
-        var volumes = new List<VolumeView>();
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
@@ -18,10 +15,8 @@ public sealed class WaitAttachedStep : ISagaStep
             {
                 return StepResult.Wait($"volume {current.VolumeId} to be attached to {instanceId} (it is {current.AttachmentState ?? current.State})");
             }
-
-            volumes.Add(current);
         }
 
-        return StepResult.Done(context.State with { Volumes = volumes, Operation = context.Operation with { AttachedAt = context.Now } });
+        return StepResult.Done(context.State with { Operation = context.Operation with { AttachedAt = context.Now } });
     }
 }

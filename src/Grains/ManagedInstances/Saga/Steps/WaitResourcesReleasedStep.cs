@@ -1,5 +1,3 @@
-using StatefulSpot.Grains.Interfaces;
-
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>Waits until the old instance has let go of the data volumes and the ENI (they are <c>available</c>).</summary>
@@ -15,16 +13,13 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
         }
 
         // Only volumes that exist can be waiting for release (an operation that failed early may have created none).
-        var volumes = new List<VolumeView>();
-        foreach (var volume in context.State.Volumes.Where(v => v.VolumeId is not null))
+        foreach (var volume in await HeldVolumes.GetAsync(context))
         {
             var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
             if (current.State != "available")
             {
                 return StepResult.Wait($"volume {current.VolumeId} to be released (it is {current.State})");
             }
-
-            volumes.Add(current);
         }
 
         if (context.State.NetworkInterfaceId is { } eniId
@@ -35,7 +30,6 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
 
         return StepResult.Done(context.State with
         {
-            Volumes = volumes,
             Operation = context.Operation with { NetworkInterfaceFree = context.State.NetworkInterfaceId is not null },
         });
     }

@@ -33,15 +33,9 @@ public sealed class WaitRunningStep(IEc2Api ec2) : ISagaStep
                 throw new SagaStepFailedException($"the new instance {instanceId} went to '{state}' before it was running");
         }
 
-        var volumes = context.State.Volumes;
-        if (SnapshotRules.BuildsVolumesOnLaunch(context.Spec))
+        if (SnapshotRules.BuildsVolumesOnLaunch(context.Spec) && !await AdoptLaunchedVolumesAsync(context, instance!))
         {
-            if (await AdoptLaunchedVolumesAsync(context, instance!) is not { } launched)
-            {
-                return StepResult.Wait($"instance {instanceId} to report its data volumes");
-            }
-
-            volumes = launched;
+            return StepResult.Wait($"instance {instanceId} to report its data volumes");
         }
 
         var rootVolumeId = VolumeAt(instance!, context.Spec.LaunchSpecification.RootDeviceName) ?? context.State.RootVolumeId;
@@ -52,7 +46,6 @@ public sealed class WaitRunningStep(IEc2Api ec2) : ISagaStep
 
         return StepResult.Done(context.State with
         {
-            Volumes = volumes,
             RootVolumeId = rootVolumeId,
             PrivateIp = instance!.PrivateIpAddress ?? context.State.PrivateIp,
             AvailabilityZone = instance.Placement?.AvailabilityZone ?? context.State.AvailabilityZone,
@@ -63,20 +56,19 @@ public sealed class WaitRunningStep(IEc2Api ec2) : ISagaStep
     private static string? VolumeAt(Instance instance, string deviceName) =>
         (instance.BlockDeviceMappings ?? []).FirstOrDefault(b => b.DeviceName == deviceName)?.Ebs?.VolumeId;
 
-    /// <summary>The volumes an onLaunch replacement booted with, adopted by their volume grains; null until it reports them all.</summary>
-    private static async Task<IReadOnlyList<VolumeView>?> AdoptLaunchedVolumesAsync(StepContext context, Instance instance)
+    /// <summary>The volumes an onLaunch replacement booted with, adopted by their volume grains; false until it reports them all.</summary>
+    private static async Task<bool> AdoptLaunchedVolumesAsync(StepContext context, Instance instance)
     {
-        var volumes = new List<VolumeView>();
         foreach (var mapping in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
             if (VolumeAt(instance, mapping.DeviceName) is not { } volumeId)
             {
-                return null;
+                return false;
             }
 
-            volumes.Add(await context.Volume(mapping.DeviceName).AdoptAsync(volumeId, context.CancellationToken));
+            await context.Volume(mapping.DeviceName).AdoptAsync(volumeId, context.CancellationToken);
         }
 
-        return volumes;
+        return true;
     }
 }
