@@ -13,7 +13,10 @@ public interface IVolumeGrain : IGrainWithStringKey
     [Alias("ensure-created")]
     Task<VolumeView> EnsureCreatedAsync(VolumeRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Attaches the volume to the instance at its device name unless it already is.</summary>
+    /// <summary>
+    /// Attaches the volume to the instance at its device name unless it already is; a volume still being created is
+    /// returned as it is (state <c>creating</c>), not attached.
+    /// </summary>
     [Alias("attach")]
     Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default);
 

@@ -123,6 +123,7 @@ public sealed partial class ManagedInstanceGrain
     private async Task<WaitKind> AdvanceAsync(CancellationToken cancellationToken)
     {
         var checkpoints = 0;
+        var justStarted = false;
         while (State.Operation is { } operation && !cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
@@ -145,7 +146,9 @@ public sealed partial class ManagedInstanceGrain
                 var context = new StepContext(Id, State, now, GrainFactory, _options.CapacityPoolAvoidance, cancellationToken)
                 {
                     ReportedStates = TakeReported(),
+                    JustStarted = justStarted,
                 };
+                justStarted = false;
                 using (Ec2CallContext.Use(WaitRules.Priority(operation), operation.NoticeAt ?? operation.StartedAt))
                 {
                     result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));
@@ -182,6 +185,7 @@ public sealed partial class ManagedInstanceGrain
             }
 
             await CompleteStepAsync(result.State!, cancellationToken);
+            justStarted = true;
             foreach (var listener in _listeners)
             {
                 await listener.OnStepCompletedAsync(Id, operation.Kind, operation.Step, time.GetUtcNow() - operation.StepStartedAt, GrainContext);

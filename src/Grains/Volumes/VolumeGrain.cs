@@ -69,8 +69,9 @@ public sealed class VolumeGrain(
     public async Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         var current = await RefreshAsync(cancellationToken);
-        if (current.AttachedInstanceId == instanceId)
+        if (current.AttachedInstanceId == instanceId || current.State == "creating")
         {
+            // Attached already, or not yet attachable: the caller waits on what it sees.
             return current;
         }
 

@@ -23,6 +23,12 @@ public sealed record StepContext(
     /// </summary>
     public IReadOnlyDictionary<string, string> ReportedStates { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The step runs for the first time, right after the step before it finished in the same turn: what the grains
+    /// remember from that step is as fresh as a new look.
+    /// </summary>
+    public bool JustStarted { get; init; }
+
     /// <summary>The state an event reported for <paramref name="instanceId"/> since the step last ran, if any.</summary>
     public string? ReportedState(string instanceId) => ReportedStates.GetValueOrDefault(instanceId);
 

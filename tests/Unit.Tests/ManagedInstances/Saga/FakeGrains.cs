@@ -61,8 +61,18 @@ internal sealed class FakeVolumeGrain(string deviceName, VolumeView? current) : 
 
     public Task<VolumeView?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(Current);
 
-    public Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(Current ?? throw new InvalidOperationException($"{deviceName} holds no volume to refresh."));
+    /// <summary>How often the step asked for a fresh look at EC2.</summary>
+    public int Refreshes { get; private set; }
+
+    /// <summary>What a fresh look at EC2 finds; by default what the grain remembers.</summary>
+    public VolumeView? Ec2View { get; set; }
+
+    public Task<VolumeView> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        Refreshes++;
+        Current = Ec2View ?? Current;
+        return Task.FromResult(Current ?? throw new InvalidOperationException($"{deviceName} holds no volume to refresh."));
+    }
 
     public Task<VolumeView> EnsureCreatedAsync(VolumeRequest request, CancellationToken cancellationToken = default) => throw Unused();
 

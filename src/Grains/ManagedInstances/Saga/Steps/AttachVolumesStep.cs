@@ -10,14 +10,11 @@ public sealed class AttachVolumesStep : ISagaStep
         var instanceId = context.Operation.NewInstanceId!;
         foreach (var volume in context.Spec.LaunchSpecification.BlockDeviceMappings)
         {
-            var grain = context.Volume(volume.DeviceName);
-            var current = await grain.RefreshAsync(context.CancellationToken);
+            var current = await context.Volume(volume.DeviceName).AttachAsync(instanceId, context.CancellationToken);
             if (current.State == "creating")
             {
                 return StepResult.Wait($"volume {current.VolumeId} to be created");
             }
-
-            await grain.AttachAsync(instanceId, context.CancellationToken);
         }
 
         return StepResult.Done(context.State);

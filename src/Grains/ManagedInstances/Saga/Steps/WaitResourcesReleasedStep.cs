@@ -13,9 +13,10 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
         }
 
         // Only volumes that exist can be waiting for release (an operation that failed early may have created none).
-        foreach (var volume in await HeldVolumes.GetAsync(context))
+        // All at once: the gateway makes one DescribeVolumes of them.
+        var held = await HeldVolumes.GetAsync(context);
+        foreach (var current in await Task.WhenAll(held.Select(v => context.Volume(v.DeviceName).RefreshAsync(context.CancellationToken))))
         {
-            var current = await context.Volume(volume.DeviceName).RefreshAsync(context.CancellationToken);
             if (current.State != "available")
             {
                 return StepResult.Wait($"volume {current.VolumeId} to be released (it is {current.State})");
