@@ -41,9 +41,9 @@ public sealed class SqsQueueAdapterFactory : IQueueAdapterFactory
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _counters = new SqsStreamCounters(name);
-        // One SQS queue is one Orleans queue: a single pulling agent reads it, so the order of
-        // events on a stream is the queue's order.
-        _queueMapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = 1 }, name);
+        // One SQS queue, read by ReceiverCount Orleans queues: each has its own pulling agent (spread over the silos),
+        // and each agent delivers whatever its receiver takes from the queue.
+        _queueMapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.ReceiverCount }, name);
         _cache = new SimpleQueueAdapterCache(cacheOptions, name, loggerFactory);
     }
 

@@ -44,6 +44,15 @@ public sealed class SqsStreamOptions
     public int ReceivesPerPoll { get; set; } = 10;
 
     /// <summary>
+    /// How many receivers read the one SQS queue, as competing consumers: each is an Orleans queue with a pulling agent
+    /// of its own, and Orleans spreads them over the silos, so a burst is received and delivered by every silo at once.
+    /// SQS keeps a received message from the other receivers until its visibility timeout, as with any consumers; a
+    /// standard queue does not keep order anyway. Each idle receiver makes one long-poll ReceiveMessage call per
+    /// <see cref="ReceiveWaitTime"/>. 1 to 32. Default: 4.
+    /// </summary>
+    public int ReceiverCount { get; set; } = 4;
+
+    /// <summary>
     /// Long-poll wait of one ReceiveMessage call, whole seconds from 0 to 20. The pulling agent
     /// awaits the receive, so keep it short. Default: 1 second.
     /// </summary>

@@ -69,6 +69,11 @@ public sealed class SqsStreamOptionsValidator : IConfigurationValidator
             errors.Add($"{key(nameof(SqsStreamOptions.ReceivesPerPoll))} is {options.ReceivesPerPoll}; it must be between 1 and 20.");
         }
 
+        if (options.ReceiverCount is < 1 or > 32)
+        {
+            errors.Add($"{key(nameof(SqsStreamOptions.ReceiverCount))} is {options.ReceiverCount}; it must be between 1 and 32.");
+        }
+
         if (options.MaxMessagesPerReceive is < 1 or > SqsStreamOptions.MaxMessagesPerReceiveLimit)
         {
             errors.Add($"{key(nameof(SqsStreamOptions.MaxMessagesPerReceive))} is {options.MaxMessagesPerReceive}; it must be between 1 and {SqsStreamOptions.MaxMessagesPerReceiveLimit}.");

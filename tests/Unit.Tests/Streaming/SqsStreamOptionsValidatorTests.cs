@@ -13,6 +13,7 @@ public sealed class SqsStreamOptionsValidatorTests
         new SqsStreamOptionsValidator(options, "spot").ValidateConfiguration();
 
         Assert.Equal(10, options.MaxMessagesPerReceive);
+        Assert.Equal(4, options.ReceiverCount);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ReceiveWaitTime);
         Assert.Equal(TimeSpan.FromSeconds(60), options.VisibilityTimeout);
         Assert.False(options.CreateQueueIfMissing);
@@ -47,6 +48,8 @@ public sealed class SqsStreamOptionsValidatorTests
 
     public static TheoryData<string, Action<SqsStreamOptions>> OutOfRange => new()
     {
+        { nameof(SqsStreamOptions.ReceiverCount), o => o.ReceiverCount = 0 },
+        { nameof(SqsStreamOptions.ReceiverCount), o => o.ReceiverCount = 33 },
         { nameof(SqsStreamOptions.MaxMessagesPerReceive), o => o.MaxMessagesPerReceive = 0 },
         { nameof(SqsStreamOptions.MaxMessagesPerReceive), o => o.MaxMessagesPerReceive = 11 },
         { nameof(SqsStreamOptions.ReceiveWaitTime), o => o.ReceiveWaitTime = TimeSpan.FromSeconds(21) },
