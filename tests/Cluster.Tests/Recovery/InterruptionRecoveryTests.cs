@@ -97,6 +97,9 @@ public sealed class InterruptionRecoveryTests(StatefulSpotClusterFixture fixture
         var active = await fixture.CreateActiveAsync(DatabaseSpec(persistPrivateIp: false));
 
         await SendAsync(Event("EC2 Instance State-change Notification", active.InstanceId!, """{"instance-id":"ID","state":"shutting-down"}"""));
+
+        // A standard SQS queue (read by several receivers) keeps no order: the warning is sent once the state change arrived.
+        await fixture.Client.WaitUntilAsync(active.Id, v => v.Generation > active.Generation, StatefulSpotClusterFixture.Patience);
         await SendAsync(Event("EC2 Spot Instance Interruption Warning", active.InstanceId!, """{"instance-id":"ID","instance-action":"terminate"}"""));
         await fixture.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [active.InstanceId!] });
 
