@@ -3,6 +3,26 @@ using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Grains.Reconciliation;
 
+/// <summary>
+/// What the reconciliation loop keeps of an Active managed instance between passes: only what it compares with EC2,
+/// not the whole view (a fleet of ten thousand would otherwise live twice in the reconciler's silo).
+/// </summary>
+public sealed record SettledInstance(string InstanceId, IReadOnlyList<string> VolumeIds, bool MayRevertToSpot)
+{
+    /// <summary>The part of <paramref name="view"/> the loop compares; null unless it is Active on an instance.</summary>
+    public static SettledInstance? Of(ManagedInstanceView view) => view is { Status: ManagedInstanceStatus.Active, InstanceId: { } instanceId }
+        ? new SettledInstance(instanceId, [.. view.Volumes.Select(v => v.VolumeId).OfType<string>()],
+            view is { Market: "on-demand", Spec.Strategy: { LifeCycle: LifeCycle.Spot, RevertToSpot: not RevertToSpot.Never } })
+        : null;
+}
+
+/// <summary>What one reconciliation pass keeps of an EC2 instance: its state and the volumes attached to it.</summary>
+public sealed record ObservedInstance(string? State, IReadOnlyList<string> AttachedVolumeIds)
+{
+    public static ObservedInstance Of(Instance instance) =>
+        new(instance.State?.Name?.Value, [.. (instance.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>()]);
+}
+
 /// <summary>Which observations are worth a managed instance's attention; pure.</summary>
 public static class ObservationFilter
 {
@@ -11,19 +31,13 @@ public static class ObservationFilter
     /// its volumes is not attached, or it runs on-demand with a strategy that may take it back to Spot. Anything else,
     /// it would answer "nothing to do", so it is not asked (and not woken).
     /// </summary>
-    public static bool MayNeedAction(ManagedInstanceView view, Instance? instance)
+    public static bool MayNeedAction(SettledInstance settled, ObservedInstance? instance)
     {
-        if (instance?.State?.Name?.Value != "running")
+        if (instance?.State != "running")
         {
             return true;
         }
 
-        var attached = (instance.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        if (view.Volumes.Any(v => v.VolumeId is { } id && !attached.Contains(id)))
-        {
-            return true;
-        }
-
-        return view is { Market: "on-demand", Spec.Strategy: { LifeCycle: LifeCycle.Spot, RevertToSpot: not RevertToSpot.Never } };
+        return settled.VolumeIds.Any(id => !instance.AttachedVolumeIds.Contains(id, StringComparer.Ordinal)) || settled.MayRevertToSpot;
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class ReconcilerGrain(
 {
     private static readonly string[] LiveStates = ["pending", "running", "stopping", "stopped", "shutting-down"];
     private readonly ReconcilerOptions _options = options.Value;
-    private readonly Dictionary<string, (ManagedInstanceView View, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SettledInstance Settled, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
 
     public Task ForgetAsync(string managedInstanceId)
@@ -52,14 +52,13 @@ public sealed partial class ReconcilerGrain(
         foreach (var id in ids)
         {
             var grain = GrainFactory.GetGrain<IManagedInstanceGrain>(id);
-            var view = await ViewOfAsync(id, grain, observedAt, cancellationToken);
-            if (view is not { Status: ManagedInstanceStatus.Active, InstanceId: { } instanceId })
+            if (await SettledOfAsync(id, grain, observedAt, cancellationToken) is not { } settled)
             {
                 continue;
             }
 
-            instances.TryGetValue(instanceId, out var instance);
-            if (!ObservationFilter.MayNeedAction(view, instance))
+            instances.TryGetValue(settled.InstanceId, out var instance);
+            if (!ObservationFilter.MayNeedAction(settled, instance))
             {
                 // Running as last seen, every volume attached, nothing to revert: the managed instance would answer no.
                 continue;
@@ -67,9 +66,9 @@ public sealed partial class ReconcilerGrain(
 
             var observation = new InstanceObservation
             {
-                InstanceId = instanceId,
-                State = instance?.State?.Name?.Value,
-                AttachedVolumeIds = [.. (instance?.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>()],
+                InstanceId = settled.InstanceId,
+                State = instance?.State,
+                AttachedVolumeIds = instance?.AttachedVolumeIds ?? [],
                 ObservedAt = observedAt,
             };
             if (await grain.ReconcileAsync(observation, cancellationToken))
@@ -94,11 +93,11 @@ public sealed partial class ReconcilerGrain(
         }
     }
 
-    private async Task<(Dictionary<string, Instance> Instances, int Calls)> ListTaggedInstancesAsync(CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, ObservedInstance> Instances, int Calls)> ListTaggedInstancesAsync(CancellationToken cancellationToken)
     {
         // Reconciliation is the least urgent EC2 work: recoveries, creates and snapshots go first.
         using var priority = Ec2CallContext.Use(Ec2CallPriority.Background, DateTimeOffset.MaxValue);
-        var instances = new Dictionary<string, Instance>(StringComparer.Ordinal);
+        var instances = new Dictionary<string, ObservedInstance>(StringComparer.Ordinal);
         var calls = 0;
         string? nextToken = null;
         do
@@ -112,7 +111,7 @@ public sealed partial class ReconcilerGrain(
             calls++;
             foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
             {
-                instances[instance.InstanceId] = instance;
+                instances[instance.InstanceId] = ObservedInstance.Of(instance);
             }
 
             nextToken = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
@@ -123,27 +122,29 @@ public sealed partial class ReconcilerGrain(
     }
 
     /// <summary>
-    /// The managed instance's view: remembered while it stays settled (forgotten when an operation of it ends, and
-    /// re-read after <see cref="ReconcilerOptions.ViewMaxAge"/>), else read from the grain.
+    /// What the loop compares of an Active managed instance (null for any other): remembered while it stays settled
+    /// (forgotten when an operation of it ends, and re-read after <see cref="ReconcilerOptions.ViewMaxAge"/>), else
+    /// read from the grain's view.
     /// </summary>
-    private async Task<ManagedInstanceView?> ViewOfAsync(string id, IManagedInstanceGrain grain, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<SettledInstance?> SettledOfAsync(string id, IManagedInstanceGrain grain, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_known.TryGetValue(id, out var known) && now - known.ReadAt < _options.ViewMaxAge)
         {
-            return known.View;
+            return known.Settled;
         }
 
         var view = await TryGetAsync(grain, cancellationToken);
-        if (view is { Status: ManagedInstanceStatus.Active, CurrentStep: null })
+        var settled = view is null ? null : SettledInstance.Of(view);
+        if (settled is not null && view is { CurrentStep: null })
         {
-            _known[id] = (view, now);
+            _known[id] = (settled, now);
         }
         else
         {
             _known.Remove(id);
         }
 
-        return view;
+        return settled;
     }
 
     private static async Task<ManagedInstanceView?> TryGetAsync(IManagedInstanceGrain grain, CancellationToken cancellationToken)

@@ -28,20 +28,20 @@ public sealed class ObservationFilterTests
 
     [Fact]
     public void ARunningInstanceWithEveryVolumeAttached_OnSpot_NeedsNoOne() =>
-        Assert.False(ObservationFilter.MayNeedAction(Settled, Running("vol-0123456789abcdef0")));
+        Assert.False(ObservationFilter.MayNeedAction(SettledInstance.Of(Settled)!, ObservedInstance.Of(Running("vol-0123456789abcdef0"))));
 
     [Fact]
     public void AnInstanceNotListedOrNotRunning_IsWorthAsking()
     {
-        Assert.True(ObservationFilter.MayNeedAction(Settled, null));
+        Assert.True(ObservationFilter.MayNeedAction(SettledInstance.Of(Settled)!, null));
         var shuttingDown = Running("vol-0123456789abcdef0");
         shuttingDown.State = new InstanceState { Name = InstanceStateName.ShuttingDown };
-        Assert.True(ObservationFilter.MayNeedAction(Settled, shuttingDown));
+        Assert.True(ObservationFilter.MayNeedAction(SettledInstance.Of(Settled)!, ObservedInstance.Of(shuttingDown)));
     }
 
     [Fact]
     public void AVolumeNotAttached_IsWorthAsking() =>
-        Assert.True(ObservationFilter.MayNeedAction(Settled, Running()));
+        Assert.True(ObservationFilter.MayNeedAction(SettledInstance.Of(Settled)!, ObservedInstance.Of(Running())));
 
     [Fact]
     public void OnDemandWithAStrategyThatRevertsToSpot_IsWorthAsking_ButNotWithNever()
@@ -49,7 +49,18 @@ public sealed class ObservationFilterTests
         var onDemand = Settled with { Market = "on-demand" };
         var reverting = onDemand with { Spec = onDemand.Spec with { Strategy = onDemand.Spec.Strategy with { RevertToSpot = RevertToSpot.Always } } };
 
-        Assert.True(ObservationFilter.MayNeedAction(reverting, Running("vol-0123456789abcdef0")));
-        Assert.False(ObservationFilter.MayNeedAction(onDemand, Running("vol-0123456789abcdef0")));
+        Assert.True(ObservationFilter.MayNeedAction(SettledInstance.Of(reverting)!, ObservedInstance.Of(Running("vol-0123456789abcdef0"))));
+        Assert.False(ObservationFilter.MayNeedAction(SettledInstance.Of(onDemand)!, ObservedInstance.Of(Running("vol-0123456789abcdef0"))));
+    }
+
+    [Fact]
+    public void OnlyAnActiveManagedInstanceOnAnInstance_IsKept_AndOnlyWhatTheLoopCompares()
+    {
+        Assert.Null(SettledInstance.Of(Settled with { Status = ManagedInstanceStatus.Paused }));
+        Assert.Null(SettledInstance.Of(Settled with { InstanceId = null }));
+        var kept = SettledInstance.Of(Settled)!;
+        Assert.Equal("i-0123456789abcdef0", kept.InstanceId);
+        Assert.Equal(["vol-0123456789abcdef0"], kept.VolumeIds);
+        Assert.False(kept.MayRevertToSpot);
     }
 }
