@@ -42,6 +42,9 @@ internal sealed class PhaseCounters
         var silosAfter = await SiloMetrics.ScrapeAsync(_http, _deployment.WebUrls, ct).ConfigureAwait(false);
         var silos = silosAfter.Since(_silosBefore);
         var lag = silosAfter.Has(SiloMetrics.EventLag + "_count") ? silosAfter.WarningLagSince(_silosBefore) : ((double, double, string)?)null;
+        var receiveLag = silosAfter.Has(SiloMetrics.EventReceiveLag + "_count")
+            ? silosAfter.WarningLagSince(_silosBefore, SiloMetrics.EventReceiveLag)
+            : ((double, double, string)?)null;
         var throttled = emulator.TotalThrottled;
         double calls;
         string source;
@@ -66,11 +69,12 @@ internal sealed class PhaseCounters
             ? perAction.Where(a => a.Value > 0).OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value} ({emulator.Throttled.GetValueOrDefault(a.Key)} throttled)")
             : silos.ByAction(SiloMetrics.Ec2Calls).Where(a => a.Value > 0).OrderByDescending(a => a.Value)
                 .Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Key} {a.Value:0} ({emulator.Throttled.GetValueOrDefault(a.Key)} throttled at the emulator)"));
-        return new PhaseResult(calls, throttled, source, string.Join(", ", byAction), lag);
+        return new PhaseResult(calls, throttled, source, string.Join(", ", byAction), lag, receiveLag);
     }
 }
 
-internal sealed record PhaseResult(double Calls, long Throttled, string CallsSource, string ByAction, (double Count, double MeanSeconds, string P95UpperBound)? WarningLag)
+internal sealed record PhaseResult(double Calls, long Throttled, string CallsSource, string ByAction, (double Count, double MeanSeconds, string P95UpperBound)? WarningLag,
+    (double Count, double MeanSeconds, string P95UpperBound)? WarningReceiveLag)
 {
     public double ThrottledPercent => Calls > 0 ? 100.0 * Throttled / Calls : double.NaN;
 }

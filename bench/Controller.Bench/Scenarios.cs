@@ -106,6 +106,9 @@ internal static class Scenarios
             .Add("calls counted from", phase.CallsSource)
             .Add("warning -> grain lag", phase.WarningLag is { } lag
                 ? string.Create(Invariant, $"{lag.Count:0} warnings, mean {Report.F(lag.MeanSeconds, "0.00")} s, 95% within {lag.P95UpperBound} s (real; statefulspot_events_lag_seconds)")
+                : "not exposed by this silo build")
+            .Add("warning -> SQS receive lag", phase.WarningReceiveLag is { } received
+                ? string.Create(Invariant, $"{received.Count:0} warnings, mean {Report.F(received.MeanSeconds, "0.00")} s, 95% within {received.P95UpperBound} s (real; statefulspot_events_receive_lag_seconds: the queue's part of the lag)")
                 : "not exposed by this silo build");
         if (errors.Count > 0)
         {

@@ -12,6 +12,7 @@ internal sealed class SiloMetrics
     public const string Ec2Calls = "statefulspot_ec2_calls_total";
     public const string Ec2Throttles = "statefulspot_ec2_throttles_total";
     public const string EventLag = "statefulspot_events_lag_seconds";
+    public const string EventReceiveLag = "statefulspot_events_receive_lag_seconds";
     private const string WarningKind = "kind=\"spot_interruption_warning\"";
 
     private readonly Dictionary<string, double> _series;
@@ -64,14 +65,14 @@ internal sealed class SiloMetrics
         .GroupBy(s => Label(s.Key, "action") ?? "?")
         .ToDictionary(g => g.Key, g => g.Sum(s => s.Value));
 
-    /// <summary>The warning → grain lag between two scrapes: count, mean and the bucket bound under which 95% fell.</summary>
-    public (double Count, double MeanSeconds, string P95UpperBound) WarningLagSince(SiloMetrics before)
+    /// <summary>The warning lag (<paramref name="metric"/>: to the grain, or to the receive) between two scrapes: count, mean and the bucket bound under which 95% fell.</summary>
+    public (double Count, double MeanSeconds, string P95UpperBound) WarningLagSince(SiloMetrics before, string metric = EventLag)
     {
         double Delta(string key) => _series.GetValueOrDefault(key) - before._series.GetValueOrDefault(key);
-        var count = _series.Keys.Where(k => k.StartsWith(EventLag + "_count{", StringComparison.Ordinal) && k.Contains(WarningKind, StringComparison.Ordinal)).Sum(Delta);
-        var sum = _series.Keys.Where(k => k.StartsWith(EventLag + "_sum{", StringComparison.Ordinal) && k.Contains(WarningKind, StringComparison.Ordinal)).Sum(Delta);
+        var count = _series.Keys.Where(k => k.StartsWith(metric + "_count{", StringComparison.Ordinal) && k.Contains(WarningKind, StringComparison.Ordinal)).Sum(Delta);
+        var sum = _series.Keys.Where(k => k.StartsWith(metric + "_sum{", StringComparison.Ordinal) && k.Contains(WarningKind, StringComparison.Ordinal)).Sum(Delta);
         var buckets = _series.Keys
-            .Where(k => k.StartsWith(EventLag + "_bucket{", StringComparison.Ordinal) && k.Contains(WarningKind, StringComparison.Ordinal))
+            .Where(k => k.StartsWith(metric + "_bucket{", StringComparison.Ordinal) && k.Contains(WarningKind, StringComparison.Ordinal))
             .GroupBy(k => Label(k, "le") ?? "+Inf")
             .Select(g => (Le: g.Key, Count: g.Sum(Delta)))
             .OrderBy(b => b.Le == "+Inf" ? double.PositiveInfinity : double.Parse(b.Le, CultureInfo.InvariantCulture))

@@ -39,6 +39,12 @@ public sealed class StatefulSpotMetrics
     /// <summary>Seconds from an EventBridge event's time to its delivery to the instance grain, tagged <see cref="EventKindTag"/>.</summary>
     public const string EventLag = "statefulspot.events.lag";
 
+    /// <summary>
+    /// Seconds from an EventBridge event's time to the silo's SQS receive of it, tagged <see cref="EventKindTag"/>: with
+    /// <see cref="EventLag"/>, which part of the lag is the queue and which the delivery to the grain.
+    /// </summary>
+    public const string EventReceiveLag = "statefulspot.events.receive_lag";
+
     public const string TriggerTag = "trigger";
     public const string OutcomeTag = "outcome";
     public const string OperationTag = "operation";
@@ -62,6 +68,7 @@ public sealed class StatefulSpotMetrics
     private readonly Histogram<double> _ec2CallDuration;
     private readonly Counter<long> _ec2Throttles;
     private readonly Histogram<double> _eventLag;
+    private readonly Histogram<double> _eventReceiveLag;
 
     public StatefulSpotMetrics(IMeterFactory meterFactory)
     {
@@ -74,6 +81,7 @@ public sealed class StatefulSpotMetrics
         _ec2CallDuration = Meter.CreateHistogram(Ec2CallDuration, "s", "Duration of EC2 API calls.", advice: advice);
         _ec2Throttles = Meter.CreateCounter<long>(Ec2Throttles, "{call}", "EC2 API calls rejected by EC2's request throttling.");
         _eventLag = Meter.CreateHistogram(EventLag, "s", "EventBridge event time to delivery to the instance grain.", advice: advice);
+        _eventReceiveLag = Meter.CreateHistogram(EventReceiveLag, "s", "EventBridge event time to the silo's SQS receive.", advice: advice);
     }
 
     /// <summary>The meter this instance records on (the one to filter on in a <see cref="MeterListener"/>).</summary>
@@ -106,6 +114,9 @@ public sealed class StatefulSpotMetrics
 
     public void EventDelivered(Ec2EventKind kind, TimeSpan lag) =>
         _eventLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>(EventKindTag, KindName(kind)));
+
+    public void EventReceived(Ec2EventKind kind, TimeSpan lag) =>
+        _eventReceiveLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>(EventKindTag, KindName(kind)));
 
     // Tag values are spelled once per enum value, not formatted per measurement.
     private static string TriggerName(OperationTrigger value) => EnumNames<OperationTrigger>.Of(value);

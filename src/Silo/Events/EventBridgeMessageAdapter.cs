@@ -2,6 +2,7 @@ using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
 using StatefulSpot.Grains;
 using StatefulSpot.Grains.Events;
+using StatefulSpot.Grains.Telemetry;
 using StatefulSpot.Streaming.Sqs;
 
 namespace StatefulSpot.Silo.Events;
@@ -10,7 +11,8 @@ namespace StatefulSpot.Silo.Events;
 /// Turns the raw EventBridge JSON on the SQS queue into <see cref="Grains.Interfaces.Ec2Event"/>s on the
 /// <c>ec2-events</c> stream keyed by instance id. Unsupported and malformed messages are discarded with a reason.
 /// </summary>
-public sealed partial class EventBridgeMessageAdapter(ILogger<EventBridgeMessageAdapter> logger) : ISqsMessageAdapter
+public sealed partial class EventBridgeMessageAdapter(StatefulSpotMetrics metrics, TimeProvider time, ILogger<EventBridgeMessageAdapter> logger)
+    : ISqsMessageAdapter
 {
     public SqsMessageDecision Decode(Message message)
     {
@@ -18,6 +20,11 @@ public sealed partial class EventBridgeMessageAdapter(ILogger<EventBridgeMessage
         switch (result.Outcome)
         {
             case ParseOutcome.Parsed:
+                foreach (var notice in result.Events)
+                {
+                    metrics.EventReceived(notice.Kind, time.GetUtcNow() - notice.Time);
+                }
+
                 return SqsMessageDecision.Deliver(
                     [.. result.Events.Select(e => new SqsStreamEvent(StreamId.Create(StreamNames.Ec2Events, e.InstanceId), e))]);
             case ParseOutcome.Malformed:
