@@ -46,11 +46,12 @@ public sealed class SqsStreamOptions
     /// <summary>
     /// How many receivers read the one SQS queue, as competing consumers: each is an Orleans queue with a pulling agent
     /// of its own, and Orleans spreads them over the silos, so a burst is received and delivered by every silo at once.
-    /// SQS keeps a received message from the other receivers until its visibility timeout, as with any consumers; a
-    /// standard queue does not keep order anyway. Each idle receiver makes one long-poll ReceiveMessage call per
-    /// <see cref="ReceiveWaitTime"/>. 1 to 32. Default: 4.
+    /// SQS keeps a received message from the other receivers until its visibility timeout, as with any consumers. The
+    /// price: one receiver delivers the events of a stream in the order it received them (a later event waits while an
+    /// earlier one is retried); several let a later event overtake an earlier one. Each idle receiver makes one
+    /// long-poll ReceiveMessage call per <see cref="ReceiveWaitTime"/>. 1 to 32. Default: 1.
     /// </summary>
-    public int ReceiverCount { get; set; } = 4;
+    public int ReceiverCount { get; set; } = 1;
 
     /// <summary>
     /// Long-poll wait of one ReceiveMessage call, whole seconds from 0 to 20. The pulling agent

@@ -13,7 +13,7 @@ public sealed class SqsStreamOptionsValidatorTests
         new SqsStreamOptionsValidator(options, "spot").ValidateConfiguration();
 
         Assert.Equal(10, options.MaxMessagesPerReceive);
-        Assert.Equal(4, options.ReceiverCount);
+        Assert.Equal(1, options.ReceiverCount);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ReceiveWaitTime);
         Assert.Equal(TimeSpan.FromSeconds(60), options.VisibilityTimeout);
         Assert.False(options.CreateQueueIfMissing);
