@@ -62,6 +62,14 @@ public interface IManagedInstanceGrain : IGrainWithStringKey
     [Alias("reconcile")]
     Task<bool> ReconcileAsync(InstanceObservation observation, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether an instance tagged with this managed instance is one its state does not record (and no running
+    /// operation may still adopt): a leftover the reconciliation loop may terminate. True when the managed instance
+    /// does not exist.
+    /// </summary>
+    [Alias("is-unrecorded")]
+    Task<bool> IsUnrecordedAsync(string instanceId, CancellationToken cancellationToken = default);
+
     /// <summary>Makes sure an unfinished operation is being driven (used by the sweep after a restart).</summary>
     [Alias("wake")]
     Task WakeAsync(CancellationToken cancellationToken = default);

@@ -166,4 +166,7 @@ public sealed record ReconcileReport
 
     /// <summary>Managed instances told about drift (a vanished instance, a detached volume).</summary>
     [Id(3)] public IReadOnlyList<string> Corrected { get; init; } = [];
+
+    /// <summary>Instances tagged as ours that no managed instance records, terminated by this pass.</summary>
+    [Id(4)] public IReadOnlyList<string> UnrecordedTerminated { get; init; } = [];
 }

@@ -35,6 +35,10 @@ public sealed partial class ManagedInstanceGrain
         }
     }
 
+    public Task<bool> IsUnrecordedAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(State.Spec is null || State.Status == ManagedInstanceStatus.Deleted
+            || (State.Operation is null && instanceId != State.InstanceId && instanceId != State.ImportedFrom));
+
     /// <summary>
     /// Keeps the state a state-change event reported for the step's next run. A terminated instance stays terminated
     /// whatever older event arrives after it.

@@ -31,7 +31,11 @@ public sealed partial class ManagedInstanceGrain
         });
         var plan = SagaPlan.For(cursor, State.Spec!, State);
         cursor = cursor with { Plan = plan, Step = plan[0] };
-        cursor = cursor with { AlsoTerminate = Supersession.AlsoTerminate(State.Operation, cursor, State.ImportedFrom) };
+        cursor = cursor with
+        {
+            AlsoTerminate = Supersession.AlsoTerminate(State.Operation, cursor, State.ImportedFrom),
+            SweepUnrecorded = Supersession.SweepsUnrecorded(State.Operation, cursor, State.Status),
+        };
         store.State = State with { Status = StatusRules.Running(kind), Operation = cursor, History = history, LastError = null };
         await store.WriteStateAsync(cancellationToken);
         await OperationEndedAsync(supersededRecord, OperationOutcome.Superseded);
@@ -44,6 +48,7 @@ public sealed partial class ManagedInstanceGrain
     {
         var checkpoints = 0;
         var justStarted = false;
+        var justCheckpointed = false;
         while (State.Operation is { } operation && !cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
@@ -67,8 +72,10 @@ public sealed partial class ManagedInstanceGrain
                 {
                     ReportedStates = TakeReported(),
                     JustStarted = justStarted,
+                    JustCheckpointed = justCheckpointed,
                 };
                 justStarted = false;
+                justCheckpointed = false;
                 using (Ec2CallContext.Use(WaitRules.Priority(operation), operation.NoticeAt ?? operation.StartedAt))
                 {
                     result = await TraceStepAsync(operation, () => _steps.ExecuteAsync(context));
@@ -101,6 +108,7 @@ public sealed partial class ManagedInstanceGrain
                         return stop;
                     }
 
+                    justCheckpointed = true;
                     continue;
             }
 

@@ -140,6 +140,18 @@ public sealed record SagaCursor
     /// </summary>
     [Id(26)] public bool NetworkInterfaceFree { get; init; }
 
+    /// <summary>
+    /// RunInstances may have been called for this operation: a launch that runs again looks for the instance it may
+    /// have made (its answer lost, or the silo gone before it was written) before launching another.
+    /// </summary>
+    [Id(27)] public bool LaunchRequested { get; init; }
+
+    /// <summary>
+    /// Instances tagged with this managed instance that no state records are looked for before the old one is waited
+    /// for (a delete, or an operation after one whose launch was never confirmed), and terminated with the rest.
+    /// </summary>
+    [Id(28)] public bool SweepUnrecorded { get; init; }
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }

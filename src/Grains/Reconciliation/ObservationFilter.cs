@@ -16,11 +16,16 @@ public sealed record SettledInstance(string InstanceId, IReadOnlyList<string> Vo
         : null;
 }
 
-/// <summary>What one reconciliation pass keeps of an EC2 instance: its state and the volumes attached to it.</summary>
-public sealed record ObservedInstance(string? State, IReadOnlyList<string> AttachedVolumeIds)
+/// <summary>
+/// What one reconciliation pass keeps of an EC2 instance: its state, the volumes attached to it, the managed instance
+/// its tag names and when it was launched.
+/// </summary>
+public sealed record ObservedInstance(string? State, IReadOnlyList<string> AttachedVolumeIds, string? Owner = null, DateTimeOffset? LaunchedAt = null)
 {
     public static ObservedInstance Of(Instance instance) =>
-        new(instance.State?.Name?.Value, [.. (instance.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>()]);
+        new(instance.State?.Name?.Value, [.. (instance.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>()],
+            instance.Tags?.FirstOrDefault(t => t.Key == TagKeys.ManagedInstance)?.Value,
+            instance.LaunchTime is { } launched ? new DateTimeOffset(DateTime.SpecifyKind(launched, DateTimeKind.Utc)) : null);
 }
 
 /// <summary>Which observations are worth a managed instance's attention; pure.</summary>
@@ -40,4 +45,21 @@ public static class ObservationFilter
 
         return settled.VolumeIds.Any(id => !instance.AttachedVolumeIds.Contains(id, StringComparer.Ordinal)) || settled.MayRevertToSpot;
     }
+}
+
+/// <summary>Which instances tagged as ours may be leftovers no state records; pure.</summary>
+public static class UnrecordedInstances
+{
+    /// <summary>
+    /// The instances no settled managed instance names, launched more than <paramref name="grace"/> before
+    /// <paramref name="now"/>, with whether their owner is a registered managed instance (then it is asked before
+    /// anything is done; an owner that is not registered does not exist).
+    /// </summary>
+    public static IReadOnlyList<(string InstanceId, string Owner, bool Registered)> Candidates(
+        IReadOnlyDictionary<string, ObservedInstance> instances, IReadOnlySet<string> recorded, IReadOnlySet<string> registered,
+        DateTimeOffset now, TimeSpan grace) =>
+        [.. instances
+            .Where(i => !recorded.Contains(i.Key) && i.Value is { Owner: not null, LaunchedAt: { } launched } && now - launched >= grace
+                && i.Value.State is not "shutting-down")
+            .Select(i => (i.Key, i.Value.Owner!, registered.Contains(i.Value.Owner!)))];
 }

@@ -4,20 +4,27 @@ using Microsoft.Extensions.Options;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.ManagedInstances.Saga;
+using StatefulSpot.Grains.Telemetry;
 
 namespace StatefulSpot.Grains.Reconciliation;
 
 /// <summary>
 /// Lists the live instances StatefulSpot tagged, one DescribeInstances per page, and tells every Active managed
-/// instance what its instance looks like: EC2 calls grow with pages, not with managed instances.
+/// instance what its instance looks like: EC2 calls grow with pages, not with managed instances. An instance tagged as
+/// ours that no state records, older than <see cref="ReconcilerOptions.UnrecordedGrace"/>, is terminated (a launch
+/// whose answer was lost, a managed instance deleted while it launched): nothing of ours runs, and bills, unrecorded.
 /// </summary>
 public sealed partial class ReconcilerGrain(
     IEc2Api ec2,
     IOptions<ReconcilerOptions> options,
     TimeProvider time,
+    StatefulSpotMetrics metrics,
     ILogger<ReconcilerGrain> logger) : Grain, IReconcilerGrain
 {
-    private static readonly string[] LiveStates = ["pending", "running", "stopping", "stopped", "shutting-down"];
+    /// <summary>The most instance ids EC2 takes in one TerminateInstances call.</summary>
+    private const int TerminateBatch = 1000;
+
     private readonly ReconcilerOptions _options = options.Value;
     private readonly Dictionary<string, (SettledInstance Settled, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
@@ -49,6 +56,7 @@ public sealed partial class ReconcilerGrain(
         var (instances, calls) = await ListTaggedInstancesAsync(cancellationToken);
         var ids = await GrainFactory.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).ListAsync(cancellationToken);
         var corrected = new List<string>();
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
             var grain = GrainFactory.GetGrain<IManagedInstanceGrain>(id);
@@ -57,6 +65,7 @@ public sealed partial class ReconcilerGrain(
                 continue;
             }
 
+            recorded.Add(settled.InstanceId);
             instances.TryGetValue(settled.InstanceId, out var instance);
             if (!ObservationFilter.MayNeedAction(settled, instance))
             {
@@ -77,8 +86,36 @@ public sealed partial class ReconcilerGrain(
             }
         }
 
+        var unrecorded = await TerminateUnrecordedAsync(instances, recorded, [.. ids], observedAt, cancellationToken);
         LogPass(ids.Count, instances.Count, calls, corrected.Count);
-        return new ReconcileReport { ManagedInstances = ids.Count, InstancesSeen = instances.Count, Ec2Calls = calls, Corrected = corrected };
+        return new ReconcileReport
+        {
+            ManagedInstances = ids.Count, InstancesSeen = instances.Count, Ec2Calls = calls, Corrected = corrected, UnrecordedTerminated = unrecorded,
+        };
+    }
+
+    /// <summary>Terminates the instances tagged as ours that no managed instance records (its owner asked, when it exists).</summary>
+    private async Task<IReadOnlyList<string>> TerminateUnrecordedAsync(Dictionary<string, ObservedInstance> instances, HashSet<string> recorded,
+        HashSet<string> registered, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leftovers = new List<string>();
+        foreach (var (instanceId, owner, isRegistered) in UnrecordedInstances.Candidates(instances, recorded, registered, now, _options.UnrecordedGrace))
+        {
+            if (!isRegistered || await GrainFactory.GetGrain<IManagedInstanceGrain>(owner).IsUnrecordedAsync(instanceId, cancellationToken))
+            {
+                LogUnrecorded(instanceId, owner, isRegistered ? "its state does not record it" : "no such managed instance exists");
+                leftovers.Add(instanceId);
+            }
+        }
+
+        using var priority = Ec2CallContext.Use(Ec2CallPriority.Background, DateTimeOffset.MaxValue);
+        foreach (var batch in leftovers.Chunk(TerminateBatch))
+        {
+            await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [.. batch] }, cancellationToken);
+            metrics.UnrecordedInstancesTerminated(batch.Length);
+        }
+
+        return leftovers;
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -104,7 +141,7 @@ public sealed partial class ReconcilerGrain(
         {
             var page = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
             {
-                Filters = [new Filter("tag-key", [TagKeys.ManagedInstance]), new Filter("instance-state-name", [.. LiveStates])],
+                Filters = [new Filter("tag-key", [TagKeys.ManagedInstance]), new Filter("instance-state-name", [.. TaggedInstances.LiveStates])],
                 MaxResults = _options.PageSize,
                 NextToken = nextToken,
             }, cancellationToken);
@@ -164,4 +201,7 @@ public sealed partial class ReconcilerGrain(
 
     [LoggerMessage(2, LogLevel.Warning, "A reconciliation pass failed; the next one runs at the next interval")]
     private partial void LogPassFailed(Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Terminating instance {InstanceId}, tagged for managed instance {ManagedInstanceId}: {Reason}")]
+    private partial void LogUnrecorded(string instanceId, string managedInstanceId, string reason);
 }

@@ -20,6 +20,12 @@ public sealed class ReconcilerOptions
     /// </summary>
     public TimeSpan ViewMaxAge { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How old an instance tagged as ours must be before a pass that finds no state recording it terminates it: a
+    /// launch's answer may still be on its way, and EC2's lists are eventually consistent. Default 10 minutes.
+    /// </summary>
+    public TimeSpan UnrecordedGrace { get; set; } = TimeSpan.FromMinutes(10);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -31,6 +37,11 @@ public sealed class ReconcilerOptions
         if (ViewMaxAge < TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(ViewMaxAge)} must not be negative.");
+        }
+
+        if (UnrecordedGrace < TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{nameof(UnrecordedGrace)} must not be negative.");
         }
 
         if (PageSize is < 5 or > 1000)

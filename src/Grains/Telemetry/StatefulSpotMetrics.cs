@@ -45,6 +45,9 @@ public sealed class StatefulSpotMetrics
     /// </summary>
     public const string EventReceiveLag = "statefulspot.events.receive_lag";
 
+    /// <summary>Instances tagged as ours that no state recorded, terminated by the reconciliation loop.</summary>
+    public const string UnrecordedTerminated = "statefulspot.reconciler.unrecorded_terminated";
+
     public const string TriggerTag = "trigger";
     public const string OutcomeTag = "outcome";
     public const string OperationTag = "operation";
@@ -69,6 +72,7 @@ public sealed class StatefulSpotMetrics
     private readonly Counter<long> _ec2Throttles;
     private readonly Histogram<double> _eventLag;
     private readonly Histogram<double> _eventReceiveLag;
+    private readonly Counter<long> _unrecordedTerminated;
 
     public StatefulSpotMetrics(IMeterFactory meterFactory)
     {
@@ -82,6 +86,8 @@ public sealed class StatefulSpotMetrics
         _ec2Throttles = Meter.CreateCounter<long>(Ec2Throttles, "{call}", "EC2 API calls rejected by EC2's request throttling.");
         _eventLag = Meter.CreateHistogram(EventLag, "s", "EventBridge event time to delivery to the instance grain.", advice: advice);
         _eventReceiveLag = Meter.CreateHistogram(EventReceiveLag, "s", "EventBridge event time to the silo's SQS receive.", advice: advice);
+        _unrecordedTerminated = Meter.CreateCounter<long>(UnrecordedTerminated, "{instance}",
+            "Instances tagged as StatefulSpot's that no managed instance recorded, terminated by the reconciliation loop.");
     }
 
     /// <summary>The meter this instance records on (the one to filter on in a <see cref="MeterListener"/>).</summary>
@@ -117,6 +123,8 @@ public sealed class StatefulSpotMetrics
 
     public void EventReceived(Ec2EventKind kind, TimeSpan lag) =>
         _eventReceiveLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>(EventKindTag, KindName(kind)));
+
+    public void UnrecordedInstancesTerminated(int count) => _unrecordedTerminated.Add(count);
 
     // Tag values are spelled once per enum value, not formatted per measurement.
     private static string TriggerName(OperationTrigger value) => EnumNames<OperationTrigger>.Of(value);

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Amazon.EC2.Model;
 using StatefulSpot.Cluster.Tests.Recovery;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains.Interfaces;
+using StatefulSpot.Grains.Reconciliation;
 
 namespace StatefulSpot.Cluster.Tests.Reconciliation;
 
@@ -9,6 +11,10 @@ namespace StatefulSpot.Cluster.Tests.Reconciliation;
 public sealed class SilentEc2ClusterFixture : StatefulSpotClusterFixture
 {
     protected override EmulatorOptions CreateEmulatorOptions() => new() { TimeScale = TimeScale, EmitStateChangeEvents = false };
+
+    // No grace: the test's own leftovers are seconds old.
+    protected override void ConfigureSilo(ISiloBuilder silo) =>
+        silo.Services.Configure<ReconcilerOptions>(o => o.UnrecordedGrace = TimeSpan.Zero);
 }
 
 public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClassFixture<SilentEc2ClusterFixture>
@@ -55,6 +61,23 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task InstancesTaggedAsOursThatNoStateRecords_AreTerminated_AndTheRecordedOneIsLeftAlone()
+    {
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
+        var leftover = await LaunchTaggedAsync(active.Id);
+        var ownerless = await LaunchTaggedAsync("smi-0000dead");
+
+        var report = await Reconciler.ReconcileOnceAsync();
+
+        Assert.Contains(leftover, report.UnrecordedTerminated);
+        Assert.Contains(ownerless, report.UnrecordedTerminated);
+        Assert.DoesNotContain(active.InstanceId, report.UnrecordedTerminated);
+        Assert.Equal([active.InstanceId], (await fixture.LiveInstancesAsync(active.Id)).Where(i => i.State.Name != "shutting-down").Select(i => i.InstanceId));
+        Assert.DoesNotContain(await fixture.LiveInstancesAsync("smi-0000dead"), i => i.State.Name != "shutting-down");
+        Assert.Equal(ManagedInstanceStatus.Active, (await fixture.Client.GetAsync(active.Id))!.Status);
+    }
+
+    [Fact]
     public async Task HealthyManagedInstances_AreLeftAlone_AndEc2CallsGrowWithPagesNotManagedInstances()
     {
         for (var i = 0; i < 6; i++)
@@ -69,6 +92,18 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
         Assert.Equal((report.InstancesSeen + 4) / 5, report.Ec2Calls);
         Assert.True(report.Ec2Calls < report.ManagedInstances, $"{report.Ec2Calls} EC2 calls for {report.ManagedInstances} managed instances");
     }
+
+    /// <summary>Launches an instance with a managed instance's tag, as a launch whose answer was lost leaves one.</summary>
+    private async Task<string> LaunchTaggedAsync(string managedInstanceId) =>
+        (await fixture.Ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = DefaultWorld.ImageId,
+            InstanceType = "m5.large",
+            MinCount = 1,
+            MaxCount = 1,
+            SubnetId = DefaultWorld.SubnetA,
+            TagSpecifications = [new TagSpecification { ResourceType = "instance", Tags = [new Tag("statefulspot:managed-instance", managedInstanceId)] }],
+        })).Reservation.Instances.Single().InstanceId;
 
     private async Task WaitForVolumeAsync(string volumeId, string state)
     {

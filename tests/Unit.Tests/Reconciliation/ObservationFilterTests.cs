@@ -64,3 +64,35 @@ public sealed class ObservationFilterTests
         Assert.False(kept.MayRevertToSpot);
     }
 }
+
+public sealed class UnrecordedInstancesTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-02T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
+
+    private static ObservedInstance Tagged(string owner, TimeSpan age, string state = "running") => new(state, [], owner, Now - age);
+
+    [Fact]
+    public void OnlyOldEnoughInstancesNoSettledManagedInstanceNames_AreCandidates_WithWhetherTheOwnerIsRegistered()
+    {
+        var instances = new Dictionary<string, ObservedInstance>
+        {
+            ["i-recorded"] = Tagged("smi-a", TimeSpan.FromHours(1)),
+            ["i-leftover"] = Tagged("smi-a", TimeSpan.FromMinutes(11)),
+            ["i-young"] = Tagged("smi-a", TimeSpan.FromMinutes(2)),
+            ["i-ownerless"] = Tagged("smi-gone", TimeSpan.FromHours(2)),
+            ["i-ending"] = Tagged("smi-gone", TimeSpan.FromHours(2), "shutting-down"),
+        };
+
+        var candidates = UnrecordedInstances.Candidates(instances, new HashSet<string> { "i-recorded" }, new HashSet<string> { "smi-a" }, Now, Grace);
+
+        Assert.Equal([("i-leftover", "smi-a", true), ("i-ownerless", "smi-gone", false)], candidates.OrderBy(c => c.InstanceId));
+    }
+
+    [Fact]
+    public void TheGrace_MustNotBeNegative()
+    {
+        Assert.Empty(new ReconcilerOptions().Validate());
+        Assert.Contains(new ReconcilerOptions { UnrecordedGrace = TimeSpan.FromSeconds(-1) }.Validate(), p => p.Contains("UnrecordedGrace", StringComparison.Ordinal));
+    }
+}

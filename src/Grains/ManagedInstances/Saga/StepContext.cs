@@ -29,6 +29,9 @@ public sealed record StepContext(
     /// </summary>
     public bool JustStarted { get; init; }
 
+    /// <summary>The step runs again right after its own checkpoint in the same turn: nothing happened in between.</summary>
+    public bool JustCheckpointed { get; init; }
+
     /// <summary>The state an event reported for <paramref name="instanceId"/> since the step last ran, if any.</summary>
     public string? ReportedState(string instanceId) => ReportedStates.GetValueOrDefault(instanceId);
 

@@ -24,4 +24,13 @@ public static class Supersession
             ? next.AlsoTerminate
             : [.. new[] { previous.OldInstanceId, previous.NewInstanceId }.Concat(previous.AlsoTerminate)
                 .OfType<string>().Where(id => id != next.OldInstanceId && id != importedFrom).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Whether <paramref name="next"/> must look for instances of ours that no state records before it waits for the
+    /// old one: a delete that terminates always does; any operation that terminates does after a launch whose answer
+    /// never came (the superseded operation asked for one and recorded none, or the last operation ended in Error).
+    /// </summary>
+    public static bool SweepsUnrecorded(SagaCursor? previous, SagaCursor next, ManagedInstanceStatus status) =>
+        TerminatesInstances(next)
+        && (next.Kind == OperationKind.Delete || status == ManagedInstanceStatus.Error || previous is { LaunchRequested: true, NewInstanceId: null });
 }

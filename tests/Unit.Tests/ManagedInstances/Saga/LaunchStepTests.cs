@@ -8,21 +8,26 @@ using StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 namespace StatefulSpot.Unit.Tests.ManagedInstances.Saga;
 
-/// <summary>A launch that waits for the EC2 budget many times describes the network interface once, not each time.</summary>
+/// <summary>
+/// A launch that waits for the EC2 budget many times describes the network interface once, not each time; the cursor
+/// says a launch was asked before RunInstances, and a launch that runs again adopts the instance it made.
+/// </summary>
 public sealed class LaunchStepTests
 {
-    private static StepContext Context(Recorder recorder, bool networkInterfaceFree) => new("smi-0123abcd", new ManagedInstanceState
+    private static StepContext Context(Recorder recorder, bool networkInterfaceFree, bool launchRequested = false, bool justCheckpointed = false,
+        string? networkInterfaceId = "eni-0123") => new("smi-0123abcd", new ManagedInstanceState
     {
         Spec = Specs.Database(),
         Status = ManagedInstanceStatus.Recycling,
-        NetworkInterfaceId = "eni-0123",
+        Generation = 3,
+        NetworkInterfaceId = networkInterfaceId,
         AvailabilityZone = "us-east-1a",
         Operation = new SagaCursor
         {
             Kind = OperationKind.Recycle, Trigger = OperationTrigger.SpotInterruption, Step = SagaStep.Launch,
-            StartedAt = default, StepStartedAt = default, NetworkInterfaceFree = networkInterfaceFree,
+            StartedAt = default, StepStartedAt = default, NetworkInterfaceFree = networkInterfaceFree, LaunchRequested = launchRequested,
         },
-    }, DateTimeOffset.UnixEpoch, recorder.Grains(), TimeSpan.FromMinutes(3), CancellationToken.None);
+    }, DateTimeOffset.UnixEpoch, recorder.Grains(), TimeSpan.FromMinutes(3), CancellationToken.None) { JustCheckpointed = justCheckpointed };
 
     [Fact]
     public async Task NetworkInterfaceNotYetSeenFree_IsDescribedAndTheCursorSaysSoBeforeTheLaunch()
@@ -33,7 +38,55 @@ public sealed class LaunchStepTests
 
         Assert.Equal(StepOutcome.Checkpoint, result.Outcome);
         Assert.True(result.State!.Operation!.NetworkInterfaceFree);
+        Assert.True(result.State.Operation.LaunchRequested);
         Assert.Equal(["eni:RefreshAsync"], recorder.Calls);
+    }
+
+    [Fact]
+    public async Task FirstRun_WritesThatALaunchIsAskedBeforeCallingEc2()
+    {
+        var recorder = new Recorder();
+
+        var result = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: false, networkInterfaceId: null));
+
+        Assert.Equal(StepOutcome.Checkpoint, result.Outcome);
+        Assert.True(result.State!.Operation!.LaunchRequested);
+        Assert.Empty(recorder.Calls);
+    }
+
+    [Fact]
+    public async Task RunAgainAfterALostAnswer_AdoptsTheInstanceTaggedWithThisGeneration_WithoutLaunching()
+    {
+        var recorder = new Recorder
+        {
+            Tagged = [new Instance
+            {
+                InstanceId = "i-made", InstanceType = "m5.xlarge", InstanceLifecycle = "spot",
+                State = new InstanceState { Name = "pending" }, Placement = new Amazon.EC2.Model.Placement { AvailabilityZone = "us-east-1b" },
+            }],
+        };
+
+        var result = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: true, launchRequested: true));
+
+        Assert.Equal(StepOutcome.Done, result.Outcome);
+        Assert.Equal("i-made", result.State!.Operation!.NewInstanceId);
+        Assert.Equal("m5.xlarge/us-east-1b/spot", result.State.Operation.Placement);
+        Assert.Equal(("m5.xlarge", "spot"), (result.State.InstanceType, result.State.Market));
+        Assert.Equal(["ec2:DescribeInstancesAsync", "instance:SetOwnerAsync"], recorder.Calls);
+        var filters = recorder.DescribeFilters!.ToDictionary(f => f.Name, f => f.Values);
+        Assert.Equal(["smi-0123abcd"], filters["tag:statefulspot:managed-instance"]);
+        Assert.Equal(["3"], filters["tag:statefulspot:generation"]);
+    }
+
+    [Fact]
+    public async Task RunAgainWithNothingTagged_LaunchesWithTheSameClientToken()
+    {
+        var recorder = new Recorder();
+
+        var result = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: true, launchRequested: true));
+
+        Assert.Equal(StepOutcome.Done, result.Outcome);
+        Assert.Equal(["ec2:DescribeInstancesAsync", "ec2:RunInstancesAsync", "instance:SetOwnerAsync"], recorder.Calls);
     }
 
     [Fact]
@@ -53,7 +106,7 @@ public sealed class LaunchStepTests
     {
         var recorder = new Recorder();
 
-        var result = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: true));
+        var result = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: true, launchRequested: true, justCheckpointed: true));
 
         Assert.Equal(StepOutcome.Done, result.Outcome);
         Assert.Equal("i-new", result.State!.Operation!.NewInstanceId);
@@ -66,6 +119,10 @@ public sealed class LaunchStepTests
         public List<string> Calls { get; } = [];
 
         public string NetworkInterfaceStatus { get; init; } = "available";
+
+        public List<Instance> Tagged { get; init; } = [];
+
+        public List<Filter>? DescribeFilters { get; private set; }
 
         public IGrainFactory Grains() => Proxy<IGrainFactory>((method, args) => method.GetGenericArguments()[0] switch
         {
@@ -86,12 +143,19 @@ public sealed class LaunchStepTests
             var t => throw new NotSupportedException($"The step asked for a {t.Name} ({args?[0]})."),
         });
 
-        public IEc2Api Ec2() => Proxy<IEc2Api>((method, _) =>
+        public IEc2Api Ec2() => Proxy<IEc2Api>((method, args) =>
         {
             Calls.Add("ec2:" + method.Name);
-            return method.Name == nameof(IEc2Api.RunInstancesAsync)
-                ? Task.FromResult(new RunInstancesResponse { Reservation = new Reservation { Instances = [new Instance { InstanceId = "i-new" }] } })
-                : throw new NotSupportedException($"The step called {method.Name}.");
+            switch (method.Name)
+            {
+                case nameof(IEc2Api.RunInstancesAsync):
+                    return Task.FromResult(new RunInstancesResponse { Reservation = new Reservation { Instances = [new Instance { InstanceId = "i-new" }] } });
+                case nameof(IEc2Api.DescribeInstancesAsync):
+                    DescribeFilters = ((DescribeInstancesRequest)args![0]!).Filters;
+                    return Task.FromResult(new DescribeInstancesResponse { Reservations = Tagged.Count == 0 ? [] : [new Reservation { Instances = Tagged }] });
+                default:
+                    throw new NotSupportedException($"The step called {method.Name}.");
+            }
         });
     }
 

@@ -103,4 +103,25 @@ public sealed class SupersessionTests
         Assert.Empty(Supersession.AlsoTerminate(previous, Cursor(OperationKind.Delete, delete: new DeleteOptions { ShouldTerminateInstance = false }), null));
         Assert.Empty(Supersession.AlsoTerminate(null, Cursor(OperationKind.Pause, "i-old"), null));
     }
+
+    [Fact]
+    public void ADeleteThatTerminates_AlwaysSweepsForInstancesNoStateRecords()
+    {
+        Assert.True(Supersession.SweepsUnrecorded(null, Cursor(OperationKind.Delete, "i-old", delete: new DeleteOptions()), ManagedInstanceStatus.Active));
+        Assert.False(Supersession.SweepsUnrecorded(null, Cursor(OperationKind.Delete, delete: new DeleteOptions { ShouldTerminateInstance = false }),
+            ManagedInstanceStatus.Error));
+    }
+
+    [Fact]
+    public void AnOperationAfterAnUnconfirmedLaunch_Sweeps_AndOneAfterARecordedLaunchDoesNot()
+    {
+        var unconfirmed = Cursor(OperationKind.Recycle, "i-old") with { LaunchRequested = true };
+        var recorded = Cursor(OperationKind.Recycle, "i-old", "i-new") with { LaunchRequested = true };
+
+        Assert.True(Supersession.SweepsUnrecorded(unconfirmed, Cursor(OperationKind.Pause, "i-old"), ManagedInstanceStatus.Recycling));
+        Assert.False(Supersession.SweepsUnrecorded(recorded, Cursor(OperationKind.Pause, "i-old"), ManagedInstanceStatus.Recycling));
+        Assert.True(Supersession.SweepsUnrecorded(null, Cursor(OperationKind.Recycle, "i-old"), ManagedInstanceStatus.Error));
+        Assert.False(Supersession.SweepsUnrecorded(null, Cursor(OperationKind.Recycle, "i-old"), ManagedInstanceStatus.Active));
+        Assert.False(Supersession.SweepsUnrecorded(unconfirmed, Cursor(OperationKind.Resume), ManagedInstanceStatus.Recycling));
+    }
 }

@@ -8,6 +8,8 @@ namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 /// Launches the replacement: the newest root image (persistRootDevice), the ENI at device index 0 (persistPrivateIp),
 /// onLaunch volumes from their final snapshots; pools tried in <see cref="LaunchZones"/> x placement order, a pool
 /// with no capacity avoided for a while. When every pool fails, the avoided pools are persisted with the retry.
+/// The cursor says a launch was asked (a checkpoint) before RunInstances; a launch that runs again first looks for
+/// the instance it made by its tags (the answer lost, or the silo gone before it was written) and adopts it.
 /// </summary>
 public sealed class LaunchStep(IEc2Api ec2) : ISagaStep
 {
@@ -20,8 +22,21 @@ public sealed class LaunchStep(IEc2Api ec2) : ISagaStep
         {
             var eni = await context.NetworkInterface().RefreshAsync(context.CancellationToken);
             return eni.Status == "available"
-                ? StepResult.Checkpoint(state with { Operation = context.Operation with { NetworkInterfaceFree = true } })
+                ? StepResult.Checkpoint(state with { Operation = context.Operation with { NetworkInterfaceFree = true, LaunchRequested = true } })
                 : StepResult.Wait($"network interface {eniId} to be available (it is {eni.Status})");
+        }
+
+        if (!context.Operation.LaunchRequested)
+        {
+            // The cursor is written before the side effect.
+            return StepResult.Checkpoint(state with { Operation = context.Operation with { LaunchRequested = true } });
+        }
+
+        if (!context.JustCheckpointed
+            && (await TaggedInstances.LiveAsync(ec2, context.ManagedInstanceId, state.Generation, context.CancellationToken))
+                .FirstOrDefault(i => i.State?.Name?.Value is "pending" or "running") is { } launched)
+        {
+            return await AdoptAsync(context, launched, state.AvoidedPools);
         }
 
         var avoided = state.AvoidedPools;
@@ -51,19 +66,29 @@ public sealed class LaunchStep(IEc2Api ec2) : ISagaStep
 
             var instance = response.Reservation?.Instances?.FirstOrDefault()
                 ?? throw new SagaStepFailedException("RunInstances returned no instance");
-            await context.Grains.GetGrain<IEc2InstanceGrain>(instance.InstanceId)
-                .SetOwnerAsync(context.ManagedInstanceId, state.Generation, context.CancellationToken);
-            return StepResult.Done(state with
-            {
-                InstanceId = instance.InstanceId,
-                InstanceType = candidate.InstanceType,
-                Market = candidate.Market,
-                AvoidedPools = avoided,
-                Operation = context.Operation with { NewInstanceId = instance.InstanceId, LaunchedAt = context.Now, Placement = candidate.Pool(zone) },
-            });
+            return await LaunchedAsync(context, instance.InstanceId, candidate, zone, avoided);
         }
 
         // Every allowed pool is out of capacity: remember which, and let the step retry with back-off.
         return StepResult.Fail(noCapacity ?? new SagaStepFailedException("the spec allows no instance type to launch"), state with { AvoidedPools = avoided });
+    }
+
+    /// <summary>Takes an instance an earlier run launched (found by its tags) as this operation's new instance.</summary>
+    private static Task<StepResult> AdoptAsync(StepContext context, Instance instance, IReadOnlyList<PoolAvoidance> avoided) =>
+        LaunchedAsync(context, instance.InstanceId, TaggedInstances.CandidateOf(instance), instance.Placement?.AvailabilityZone ?? "", avoided);
+
+    private static async Task<StepResult> LaunchedAsync(StepContext context, string instanceId, LaunchCandidate candidate, string zone,
+        IReadOnlyList<PoolAvoidance> avoided)
+    {
+        var state = context.State;
+        await context.Grains.GetGrain<IEc2InstanceGrain>(instanceId).SetOwnerAsync(context.ManagedInstanceId, state.Generation, context.CancellationToken);
+        return StepResult.Done(state with
+        {
+            InstanceId = instanceId,
+            InstanceType = candidate.InstanceType,
+            Market = candidate.Market,
+            AvoidedPools = avoided,
+            Operation = context.Operation with { NewInstanceId = instanceId, LaunchedAt = context.Now, Placement = candidate.Pool(zone) },
+        });
     }
 }

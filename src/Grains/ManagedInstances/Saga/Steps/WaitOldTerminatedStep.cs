@@ -7,7 +7,8 @@ namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 /// <summary>
 /// Ends what the operation replaces: first the instances a superseded operation left, then the old instance, which
 /// EC2 terminates (an interruption) or we do at the drain deadline. The cursor says so (a checkpoint) before the
-/// TerminateInstances call, which is repeated until EC2 reports the instance shutting down.
+/// TerminateInstances call, which is repeated until EC2 reports the instance shutting down. When the cursor asks for a
+/// sweep, the instances tagged with the managed instance that no state records join the leftovers first.
 /// </summary>
 public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
 {
@@ -16,6 +17,17 @@ public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
     public async Task<StepResult> ExecuteAsync(StepContext context)
     {
         var operation = context.Operation;
+        if (operation.SweepUnrecorded)
+        {
+            var unrecorded = (await TaggedInstances.LiveAsync(ec2, context.ManagedInstanceId, generation: null, context.CancellationToken))
+                .Select(i => i.InstanceId)
+                .Where(id => id != operation.OldInstanceId && id != context.State.ImportedFrom && !operation.AlsoTerminate.Contains(id));
+            return StepResult.Checkpoint(context.State with
+            {
+                Operation = operation with { SweepUnrecorded = false, AlsoTerminate = [.. operation.AlsoTerminate, .. unrecorded] },
+            });
+        }
+
         foreach (var leftover in operation.AlsoTerminate)
         {
             var leftoverState = (await ec2.DescribeInstanceAsync(leftover, context.CancellationToken))?.State?.Name?.Value;
