@@ -13,6 +13,21 @@ public static class Ec2Images
         (await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"], Filters = [new Filter("name", [name])] }, cancellationToken))
             .Images?.FirstOrDefault()?.ImageId;
 
+    /// <summary>
+    /// Every image tagged with the managed instance, with the snapshots it was registered from: a delete that removes
+    /// images removes these too, the ones no state recorded (a RegisterImage whose answer was lost) included.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string ImageId, IReadOnlyList<string> SnapshotIds)>> TaggedAsync(IEc2Api ec2, string managedInstanceId,
+        CancellationToken cancellationToken) =>
+    [
+        .. ((await ec2.DescribeImagesAsync(new DescribeImagesRequest
+        {
+            Owners = ["self"],
+            Filters = [new Filter($"tag:{TagKeys.ManagedInstance}", [managedInstanceId])],
+        }, cancellationToken)).Images ?? [])
+        .Select(i => (i.ImageId, (IReadOnlyList<string>)[.. (i.BlockDeviceMappings ?? []).Select(b => b.Ebs?.SnapshotId).OfType<string>()])),
+    ];
+
     public static async Task<Image?> DescribeAsync(IEc2Api ec2, string imageId, CancellationToken cancellationToken) =>
         (await ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [imageId] }, cancellationToken)).Images?.FirstOrDefault();
 

@@ -39,6 +39,24 @@ internal static class DeviceSnapshots
         ];
     }
 
+    /// <summary>
+    /// Every snapshot tagged with the managed instance, per device or not (a final root snapshot, one a lost answer
+    /// made twice): what a delete with shouldDeleteSnapshots removes.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DescribeTaggedAsync(IEc2Api ec2, string managedInstanceId, CancellationToken cancellationToken) =>
+    [
+        .. (await Ec2Calls.AllPagesAsync(async nextToken =>
+        {
+            var page = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
+            {
+                OwnerIds = ["self"],
+                Filters = [new Filter($"tag:{TagKeys.ManagedInstance}", [managedInstanceId])],
+                NextToken = nextToken,
+            }, cancellationToken);
+            return (page.Snapshots, page.NextToken);
+        })).Select(s => s.SnapshotId),
+    ];
+
     /// <summary>Deletes the snapshots beyond <paramref name="retention"/> per device (see <see cref="SnapshotRules.Superseded"/>).</summary>
     public static async Task PruneAsync(IEc2Api ec2, IReadOnlyList<SnapshotFacts> snapshots, int retention, IReadOnlySet<string> inUse,
         IReadOnlySet<string>? aboutToTake, CancellationToken cancellationToken)

@@ -43,8 +43,8 @@ public sealed class UnheldVolumes(IEc2Api ec2, string managedInstanceId)
     /// <summary>Delete with shouldDeleteSnapshots: every per-device snapshot, and <paramref name="alsoDelete"/>.</summary>
     public async Task DeleteDeviceSnapshotsAsync(IReadOnlyList<string> alsoDelete, CancellationToken cancellationToken)
     {
-        var all = await DeviceSnapshots.DescribeAsync(ec2, managedInstanceId, null, cancellationToken);
-        foreach (var snapshotId in all.Select(s => s.SnapshotId).Concat(alsoDelete))
+        var all = await DeviceSnapshots.DescribeTaggedAsync(ec2, managedInstanceId, cancellationToken);
+        foreach (var snapshotId in all.Concat(alsoDelete).Distinct(StringComparer.Ordinal))
         {
             await DeviceSnapshots.DeleteAsync(ec2, snapshotId, cancellationToken);
         }

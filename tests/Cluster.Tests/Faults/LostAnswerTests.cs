@@ -66,6 +66,50 @@ public sealed class LostAnswerTests(StatefulSpotClusterFixture fixture) : IClass
         Assert.Empty(enis.NetworkInterfaces ?? []);
     }
 
+    [Theory]
+    [InlineData("RegisterImage")]
+    [InlineData("CreateSnapshot")]
+    public async Task RootImageWhoseAnswersAreLost_IsAdopted_AndADeleteWithImagesRemovesIt(string action)
+    {
+        var spec = InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false) with
+        {
+            Persistence = new PersistenceSpec { PersistRootDevice = true },
+        };
+        var active = await fixture.CreateActiveAsync(spec);
+        // The first call takes effect and its answer is lost; the SDK's retry meets what it made (InvalidAMIName.Duplicate).
+        fixture.Emulator.InjectFault(new ActionFault { Action = action, ErrorRate = 1, AfterExecution = true, Count = 1 });
+
+        await fixture.Client.RecycleAsync(active.Id);
+        var recycled = await fixture.WaitForNextGenerationAsync(active);
+
+        Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
+        var images = await OwnImagesAsync(active.Id);
+        Assert.Equal([recycled.ImageId], images.Select(i => i.ImageId));
+
+        await fixture.Client.DeleteAsync(active.Id, new DeleteOptions
+        {
+            ShouldDeleteVolumes = true, ShouldDeleteSnapshots = true, ShouldDeleteImages = true, ShouldDeleteNetworkInterfaces = true,
+        });
+        await WaitUntilGoneAsync(active.Id);
+
+        Assert.Empty(await OwnImagesAsync(active.Id));
+        var snapshots = await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
+        {
+            OwnerIds = ["self"],
+            Filters = [new Filter("tag:statefulspot:managed-instance", [active.Id])],
+        });
+        Assert.Empty(snapshots.Snapshots ?? []);
+    }
+
+    private async Task<List<Image>> OwnImagesAsync(string managedInstanceId) =>
+    [
+        .. ((await fixture.Ec2.DescribeImagesAsync(new DescribeImagesRequest
+        {
+            Owners = ["self"],
+            Filters = [new Filter("tag:statefulspot:managed-instance", [managedInstanceId])],
+        })).Images ?? []).Where(i => i.State.Value != "deregistered"),
+    ];
+
     private async Task WaitUntilGoneAsync(string id)
     {
         using var timeout = new CancellationTokenSource(StatefulSpotClusterFixture.Patience);

@@ -3,7 +3,11 @@ using StatefulSpot.Grains.Volumes;
 
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
-/// <summary>Delete: root images (shouldDeleteImages) with their snapshots (and shouldDeleteSnapshots), per-device snapshots, and the persisted root volume.</summary>
+/// <summary>
+/// Delete: root images (shouldDeleteImages) with their snapshots (and shouldDeleteSnapshots), every snapshot tagged
+/// with the managed instance, and the persisted root volume. Images and snapshots are found by tag as well as in the
+/// state, so one whose answer was lost (made, never recorded) goes too.
+/// </summary>
 public sealed class DeleteRootArtifactsStep(IEc2Api ec2) : ISagaStep
 {
     public SagaStep Step => SagaStep.DeleteRootArtifacts;
@@ -16,9 +20,20 @@ public sealed class DeleteRootArtifactsStep(IEc2Api ec2) : ISagaStep
         }
 
         var images = context.State.RootImages;
-        foreach (var image in options.ShouldDeleteImages ? images : [])
+        if (options.ShouldDeleteImages)
         {
-            await Ec2Images.DeleteAsync(ec2, image.ImageId, options.ShouldDeleteSnapshots ? image.SnapshotId : null, context.CancellationToken);
+            var tagged = await Ec2Images.TaggedAsync(ec2, context.ManagedInstanceId, context.CancellationToken);
+            var all = images.Select(i => (i.ImageId, SnapshotIds: (IReadOnlyList<string>)[i.SnapshotId]))
+                .Concat(tagged).GroupBy(i => i.ImageId, StringComparer.Ordinal);
+            foreach (var image in all)
+            {
+                var snapshots = image.SelectMany(i => i.SnapshotIds).Distinct(StringComparer.Ordinal).ToList();
+                await Ec2Images.DeleteAsync(ec2, image.Key, null, context.CancellationToken);
+                foreach (var snapshotId in options.ShouldDeleteSnapshots ? snapshots : [])
+                {
+                    await DeviceSnapshots.DeleteAsync(ec2, snapshotId, context.CancellationToken);
+                }
+            }
         }
 
         var unheld = new UnheldVolumes(ec2, context.ManagedInstanceId);
