@@ -28,9 +28,11 @@ public sealed record ParseResult(ParseOutcome Outcome, IReadOnlyList<Ec2Event> E
 
 /// <summary>
 /// Reads the raw EventBridge JSON that EventBridge rules put on the SQS queue: one parser per detail-type,
-/// as the wire reference (section 4.2) spells them.
+/// as the wire reference (section 4.2) spells them. An EventBridge event an SNS topic forwarded (the SNS
+/// notification's <c>Message</c> holds it, without raw message delivery) is read the same way. An instance id that is
+/// not EC2's shape (<c>i-</c> and 8 or 17 hexadecimal digits) makes the event malformed: it never reaches a grain key.
 /// </summary>
-public static class EventBridgeParser
+public static partial class EventBridgeParser
 {
     public const string SpotInterruptionWarning = "EC2 Spot Instance Interruption Warning";
     public const string RebalanceRecommendation = "EC2 Instance Rebalance Recommendation";
@@ -56,11 +58,16 @@ public static class EventBridgeParser
         }
     }
 
-    private static ParseResult Parse(JsonElement root)
+    private static ParseResult Parse(JsonElement root, bool inSnsEnvelope = false)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return ParseResult.Malformed("the message body is not a JSON object");
+            return ParseResult.Malformed(inSnsEnvelope ? "the SNS notification's Message is not a JSON object" : "the message body is not a JSON object");
+        }
+
+        if (!inSnsEnvelope && ReadString(root, "Type") == "Notification" && root.TryGetProperty("Message", out var message))
+        {
+            return ParseSnsMessage(message);
         }
 
         var detailType = ReadString(root, "detail-type");
@@ -97,12 +104,41 @@ public static class EventBridgeParser
         };
     }
 
+    /// <summary>Whether <paramref name="value"/> has the shape of an EC2 instance id.</summary>
+    public static bool IsInstanceId(string? value) => value is not null && InstanceIdPattern().IsMatch(value);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^i-([0-9a-f]{8}|[0-9a-f]{17})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex InstanceIdPattern();
+
+    private static ParseResult ParseSnsMessage(JsonElement message)
+    {
+        if (message.ValueKind != JsonValueKind.String || message.GetString() is not { Length: > 0 } text)
+        {
+            return ParseResult.Malformed("the SNS notification has no Message text");
+        }
+
+        try
+        {
+            using var inner = JsonDocument.Parse(text);
+            return Parse(inner.RootElement, inSnsEnvelope: true);
+        }
+        catch (JsonException exception)
+        {
+            return ParseResult.Malformed($"the SNS notification's Message is not JSON ({exception.Message})");
+        }
+    }
+
     private static ParseResult ParseInstanceEvent(Header header, JsonElement detail, Ec2EventKind kind, string? detailField)
     {
         var instanceId = ReadString(detail, "instance-id");
         if (instanceId is null)
         {
             return ParseResult.Malformed($"the {kind} event {header.Id} has no detail.instance-id");
+        }
+
+        if (!IsInstanceId(instanceId))
+        {
+            return ParseResult.Malformed($"the {kind} event {header.Id} names '{Printable(instanceId)}' as detail.instance-id, which is not an EC2 instance id");
         }
 
         string? value = null;
@@ -132,7 +168,7 @@ public static class EventBridgeParser
         foreach (var entity in entities.EnumerateArray())
         {
             var instanceId = entity.ValueKind == JsonValueKind.Object ? ReadString(entity, "entityValue") : null;
-            if (instanceId is not null && instanceId.StartsWith("i-", StringComparison.Ordinal))
+            if (instanceId is not null && IsInstanceId(instanceId))
             {
                 events.Add(header.Event(Ec2EventKind.ScheduledChange, instanceId, eventTypeCode, startTime));
             }
@@ -169,6 +205,10 @@ public static class EventBridgeParser
         return text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
     }
+
+    /// <summary>A bounded, printable rendering of untrusted text for a log line.</summary>
+    private static string Printable(string text) =>
+        string.Concat(text.Take(64).Select(c => char.IsControl(c) ? '?' : c)) + (text.Length > 64 ? "…" : "");
 
     private static string? ReadString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text

@@ -127,4 +127,68 @@ public sealed class EventBridgeParserTests
         Assert.Empty(result.Events);
         Assert.False(string.IsNullOrWhiteSpace(result.Reason));
     }
+
+    [Fact]
+    public void Parse_SnsNotificationHoldingTheEvent_ReadsTheEventInside()
+    {
+        var sns = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["Type"] = "Notification",
+            ["MessageId"] = "0d4e3b57-5d2c-5a1c-9d52-3d1f0a0c0b11",
+            ["TopicArn"] = "arn:aws:sns:us-east-1:123456789012:spot-events",
+            ["Message"] = SpotWarning,
+            ["Timestamp"] = "2025-01-01T11:56:03.000Z",
+        });
+
+        var result = EventBridgeParser.Parse(sns);
+
+        Assert.Equal(ParseOutcome.Parsed, result.Outcome);
+        var notice = Assert.Single(result.Events);
+        Assert.Equal(Ec2EventKind.SpotInterruptionWarning, notice.Kind);
+        Assert.Equal("i-1234567890abcdef0", notice.InstanceId);
+    }
+
+    [Theory]
+    [InlineData("{\"Type\":\"Notification\",\"Message\":\"not json\"}")]
+    [InlineData("{\"Type\":\"Notification\",\"Message\":42}")]
+    [InlineData("{\"Type\":\"Notification\",\"Message\":\"{\\\"Type\\\":\\\"Notification\\\",\\\"Message\\\":\\\"{}\\\"}\"}")]
+    public void Parse_SnsNotificationWithoutAnEvent_IsMalformed(string body)
+    {
+        var result = EventBridgeParser.Parse(body);
+
+        Assert.NotEqual(ParseOutcome.Parsed, result.Outcome);
+        Assert.Empty(result.Events);
+    }
+
+    [Theory]
+    [InlineData("i-1")]
+    [InlineData("i-1234567890abcdef0\\u0000")]
+    [InlineData("i-1234567890ABCDEF0")]
+    [InlineData("i-1234567890abcdef0/../x")]
+    [InlineData("vol-1234567890abcdef0")]
+    public void Parse_AnInstanceIdNotShapedLikeEc2s_IsMalformed_AndNamesIt(string instanceId)
+    {
+        var result = EventBridgeParser.Parse(SpotWarning.Replace("\"instance-id\": \"i-1234567890abcdef0\"", $"\"instance-id\": \"{instanceId}\"",
+            StringComparison.Ordinal));
+
+        Assert.Equal(ParseOutcome.Malformed, result.Outcome);
+        Assert.Contains("not an EC2 instance id", result.Reason);
+        Assert.DoesNotContain('\0', result.Reason!);
+    }
+
+    [Fact]
+    public void Parse_ShortInstanceIds_AreStillInstanceIds()
+    {
+        Assert.True(EventBridgeParser.IsInstanceId("i-0123abcd"));
+        Assert.True(EventBridgeParser.IsInstanceId("i-1234567890abcdef0"));
+        Assert.False(EventBridgeParser.IsInstanceId("i-0123abc"));
+    }
+
+    [Fact]
+    public void Parse_InterruptionWarningThatStops_KeepsTheAction()
+    {
+        var result = EventBridgeParser.Parse(SpotWarning.Replace("\"terminate\"", "\"stop\"", StringComparison.Ordinal));
+
+        Assert.Equal("stop", Assert.Single(result.Events).Detail);
+    }
 }
