@@ -106,5 +106,6 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     /// <summary>A new managed-instance id: smi- and eight hex digits.</summary>
     public static string NewId() => "smi-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
-    private IManagedInstanceGrain Grain(string id) => cluster.GetGrain<IManagedInstanceGrain>(id);
+    /// <summary>The grain of a well-formed id; an id of another shape is refused here, before it becomes a grain (and storage) key.</summary>
+    private IManagedInstanceGrain Grain(string id) => cluster.GetGrain<IManagedInstanceGrain>(ManagedInstanceIds.Require(id));
 }

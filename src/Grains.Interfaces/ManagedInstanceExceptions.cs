@@ -52,3 +52,17 @@ public sealed class InvalidRequestException : ManagedInstanceException
 {
     public InvalidRequestException(string message) : base(message) { }
 }
+
+/// <summary>
+/// EC2 did not answer the checks a create, import or update makes before anything is created (throttled, an internal
+/// error, no connection): nothing was created or changed, and the same call can be made again.
+/// </summary>
+[GenerateSerializer, Alias("statefulspot.ec2-unavailable")]
+public sealed class Ec2UnavailableException : ManagedInstanceException
+{
+    public Ec2UnavailableException(string errorCode, string message)
+        : base($"EC2 refused or did not answer the checks of the spec ({errorCode}: {message}); nothing was created or changed.") =>
+        ErrorCode = errorCode;
+
+    [Id(0)] public string ErrorCode { get; }
+}

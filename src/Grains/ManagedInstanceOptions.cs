@@ -23,6 +23,9 @@ public sealed class ManagedInstanceOptions
     /// <summary>Failed attempts of one step before the operation ends in Error. Default 8.</summary>
     public int MaxStepAttempts { get; set; } = 8;
 
+    /// <summary>The region the cluster manages (set from the AWS clients' region); a spec that names another is refused.</summary>
+    public string? Region { get; set; }
+
     /// <summary>Longest a step may wait for EC2 (instance running, volume attached…) before Error. Default 15 minutes.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(15);
 

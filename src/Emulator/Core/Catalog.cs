@@ -35,6 +35,18 @@ internal sealed class Catalog
 
     public string DefaultSecurityGroupId => World.Vpc.SecurityGroupId;
 
+    /// <summary>Throws InvalidGroup.NotFound for the first group that is not one of the VPC's, as EC2 does.</summary>
+    public void RequireSecurityGroups(IEnumerable<string> groupIds)
+    {
+        foreach (var id in groupIds)
+        {
+            if (id != World.Vpc.SecurityGroupId && !World.Vpc.AdditionalSecurityGroupIds.Contains(id, StringComparer.Ordinal))
+            {
+                throw Ec2.Ec2Errors.SecurityGroupNotFound(id, World.Vpc.VpcId);
+            }
+        }
+    }
+
     public IReadOnlyList<ZoneInfo> Zones { get; }
 
     public IReadOnlyList<SubnetInfo> Subnets { get; }

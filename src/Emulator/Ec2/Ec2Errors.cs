@@ -28,6 +28,9 @@ internal static class Ec2Errors
     public static Ec2Exception DryRun() =>
         new("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
 
+    public static Ec2Exception SecurityGroupNotFound(string groupId, string vpcId) =>
+        new("InvalidGroup.NotFound", $"The security group '{groupId}' does not exist in VPC '{vpcId}'");
+
     public static Ec2Exception InternalError() => new("InternalError", "An internal error has occurred", 500);
 
     public static Ec2Exception InstancesNotFound(IReadOnlyList<string> ids) => ids.Count == 1

@@ -44,6 +44,9 @@ public sealed record VpcDefinition
     public string Cidr { get; init; } = "";
 
     public string SecurityGroupId { get; init; } = "";
+
+    /// <summary>Security groups of the VPC besides its default one (<see cref="SecurityGroupId"/>).</summary>
+    public IReadOnlyList<string> AdditionalSecurityGroupIds { get; init; } = [];
 }
 
 /// <summary>An availability zone: name (e.g. <c>us-east-1a</c>) and zone id (e.g. <c>use1-az1</c>).</summary>

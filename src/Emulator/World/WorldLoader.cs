@@ -86,6 +86,10 @@ internal static partial class WorldLoader
             $"is '{world.Region}' but {EmulatorOptions.SectionName}:{nameof(EmulatorOptions.Region)} is '{region}'; set both to the same region");
         Require(IdPattern("vpc").IsMatch(world.Vpc.VpcId), "vpc.vpcId", $"'{world.Vpc.VpcId}' is not a VPC id (vpc-<hex>)");
         Require(IdPattern("sg").IsMatch(world.Vpc.SecurityGroupId), "vpc.securityGroupId", $"'{world.Vpc.SecurityGroupId}' is not a security group id (sg-<hex>)");
+        foreach (var group in world.Vpc.AdditionalSecurityGroupIds ?? [])
+        {
+            Require(IdPattern("sg").IsMatch(group ?? ""), "vpc.additionalSecurityGroupIds", $"'{group}' is not a security group id (sg-<hex>)");
+        }
         Require(TryCidr(world.Vpc.Cidr, out var vpcCidr), "vpc.cidr", $"'{world.Vpc.Cidr}' is not an IPv4 CIDR");
         Require(world.Zones.Count > 0, "zones", "must list at least one zone");
         Require(world.Zones.Select(z => z.Name).Distinct().Count() == world.Zones.Count, "zones", "has a zone name twice");

@@ -52,7 +52,8 @@ public static class ImportRules
     public static ManagedInstanceSpec SpecFrom(ImportRequest request, Instance instance, IReadOnlyList<Volume> volumes)
     {
         var tags = (instance.Tags ?? [])
-            .Where(t => !t.Key.StartsWith("aws:", StringComparison.Ordinal) && !t.Key.StartsWith("statefulspot:", StringComparison.Ordinal))
+            .Where(t => !t.Key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase) && !t.Key.StartsWith("statefulspot:", StringComparison.Ordinal)
+                && t.Key != TagKeys.Name)
             .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
         var root = instance.RootDeviceName ?? "/dev/xvda";
         var rootVolumeId = (instance.BlockDeviceMappings ?? []).FirstOrDefault(b => b.DeviceName == root)?.Ebs?.VolumeId;
@@ -75,7 +76,7 @@ public static class ImportRules
         };
         return new ManagedInstanceSpec
         {
-            Name = request.Name ?? tags.GetValueOrDefault(TagKeys.Name) ?? instance.InstanceId,
+            Name = request.Name ?? instance.Tags?.FirstOrDefault(t => t.Key == TagKeys.Name)?.Value ?? instance.InstanceId,
             SubnetIds = request.SubnetIds.Count > 0 ? request.SubnetIds : [instance.SubnetId],
             LaunchSpecification = new Interfaces.LaunchSpecification
             {

@@ -48,6 +48,8 @@ public sealed partial class ManagedInstanceGrain(
 
     public async Task<ManagedInstanceView> CreateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken = default)
     {
+        RequireWellFormedId();
+        RequireNotDeleted();
         if (State.Spec is not null)
         {
             return SameSpec(State.Spec, spec)
@@ -64,6 +66,8 @@ public sealed partial class ManagedInstanceGrain(
 
     public async Task<ManagedInstanceView> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default)
     {
+        RequireWellFormedId();
+        RequireNotDeleted();
         if (State.Spec is not null)
         {
             return State.ImportedFrom == request.OriginalInstanceId
@@ -180,48 +184,6 @@ public sealed partial class ManagedInstanceGrain(
         : StatusRules.Allows(State.Status, operation)
             ? State.Spec
             : throw new InvalidTransitionException(Id, State.Status, operation);
-
-    /// <summary>Validates a spec, statically and against EC2; returns its subnets with their AZs.</summary>
-    private async Task<IReadOnlyList<SubnetZone>> ValidateAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken, string? importedFrom = null)
-    {
-        var problems = SpecValidator.Validate(spec, _options.MinimumSnapshotInterval);
-        if (problems.Count > 0)
-        {
-            throw new InvalidSpecException(problems);
-        }
-
-        var subnets = await _queries.ResolveZoneAsync(spec, cancellationToken, importedFrom);
-        if (spec.Network.PrivateIpPool is { } poolName)
-        {
-            await CheckPoolAsync(spec, poolName, cancellationToken);
-        }
-
-        return subnets;
-    }
-
-    /// <summary>The pool must exist, serve the first subnet, and have an address for this managed instance.</summary>
-    private async Task CheckPoolAsync(ManagedInstanceSpec spec, string poolName, CancellationToken cancellationToken)
-    {
-        IpPoolView pool;
-        try
-        {
-            pool = await GrainFactory.GetGrain<IIpPoolGrain>(poolName).GetAsync(cancellationToken);
-        }
-        catch (IpPoolNotFoundException)
-        {
-            throw new InvalidSpecException([$"'network.privateIpPool' names '{poolName}', which is not defined; define the pool first."]);
-        }
-
-        if (pool.SubnetId != spec.SubnetIds[0])
-        {
-            throw new InvalidSpecException([$"IP pool '{poolName}' serves {pool.SubnetId}, but 'subnetIds' starts with {spec.SubnetIds[0]}; use the pool's subnet."]);
-        }
-
-        if (pool.FreeCount <= 0 && !pool.Leases.Values.Contains(Id))
-        {
-            throw new InvalidSpecException([$"IP pool '{poolName}' is exhausted: all {pool.Addresses.Count} addresses are taken; add addresses or use another pool."]);
-        }
-    }
 
     private static bool SameSpec(ManagedInstanceSpec a, ManagedInstanceSpec b) =>
         JsonSerializer.Serialize(a) == JsonSerializer.Serialize(b);

@@ -166,6 +166,22 @@ public static class SagaPlan
         !NetworkRules.NeedsPersistentInterface(spec) && !spec.Persistence.PersistRootDevice && !SnapshotRules.BuildsVolumesOnLaunch(spec);
 
     /// <summary>A step's EC2 client token: the same (managed instance, generation, step) never creates twice.</summary>
-    public static string ClientToken(string managedInstanceId, int generation, string step) =>
-        $"{managedInstanceId}-g{generation}-{step}";
+    /// <summary>EC2 takes client tokens of up to 64 ASCII characters.</summary>
+    public const int MaxClientTokenLength = 64;
+
+    /// <summary>
+    /// The client token of one side effect of a generation's step: readable when it fits EC2's 64 characters, else its
+    /// first 40 characters and a hash of the whole (still one token per step, never two steps on one token).
+    /// </summary>
+    public static string ClientToken(string managedInstanceId, int generation, string step)
+    {
+        var token = $"{managedInstanceId}-g{generation}-{step}";
+        if (token.Length <= MaxClientTokenLength)
+        {
+            return token;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+        return $"{token[..40]}-{hash[..(MaxClientTokenLength - 41)]}";
+    }
 }

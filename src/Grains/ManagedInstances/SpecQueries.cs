@@ -67,6 +67,27 @@ public sealed class SpecQueries(IEc2Api ec2)
         return [.. spec.SubnetIds.Select(id => new SubnetZone(id, response.Subnets!.First(s => s.SubnetId == id).AvailabilityZone))];
     }
 
+    /// <summary>The image must exist in the region and be one this account may launch; else nothing is created.</summary>
+    public async Task CheckImageAsync(ManagedInstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var imageId = spec.LaunchSpecification.ImageId;
+        Image? image;
+        try
+        {
+            image = await Ec2Images.DescribeAsync(ec2, imageId, cancellationToken);
+        }
+        catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) is Ec2ErrorKind.NotFound or Ec2ErrorKind.InvalidRequest)
+        {
+            image = null;
+        }
+
+        if (image is null || image.State?.Value is "deregistered" or "failed")
+        {
+            throw new InvalidSpecException([$"'launchSpecification.imageId' is {imageId}, which EC2 does not know in this region "
+                + "(or this account may not launch it); use an image id of this region."]);
+        }
+    }
+
     /// <summary>Every instance type of the spec must be offered in at least one of its AZs; the message names what is not.</summary>
     private async Task CheckInstanceTypesAsync(ManagedInstanceSpec spec, IReadOnlyList<string> zones, CancellationToken cancellationToken)
     {

@@ -7,7 +7,10 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public static partial class SpecValidator
 {
     /// <summary>Every problem found, each a sentence that says what to fix. Empty when the spec is valid.</summary>
-    public static IReadOnlyList<string> Validate(ManagedInstanceSpec? spec, TimeSpan? minimumSnapshotInterval = null)
+    /// <param name="spec">The spec.</param>
+    /// <param name="minimumSnapshotInterval">The shortest snapshot interval allowed (1 minute unless configured).</param>
+    /// <param name="region">The region the cluster manages; a spec that names another is refused. Null skips the check.</param>
+    public static IReadOnlyList<string> Validate(ManagedInstanceSpec? spec, TimeSpan? minimumSnapshotInterval = null, string? region = null)
     {
         if (spec is null)
         {
@@ -20,6 +23,7 @@ public static partial class SpecValidator
             problems.Add("'name' is required.");
         }
 
+        ValidateText(spec, region, problems);
         if (spec.SubnetIds is not { Count: > 0 })
         {
             problems.Add("'subnetIds' needs at least one subnet id.");
@@ -38,6 +42,8 @@ public static partial class SpecValidator
             problems.Add("'launchSpecification' is required.");
             return problems;
         }
+
+        ValidateLaunchText(launch, problems);
 
         if (!ImageId().IsMatch(launch.ImageId ?? ""))
         {
@@ -163,11 +169,17 @@ public static partial class SpecValidator
     private static void ValidateDataVolumes(LaunchSpecification launch, List<string> problems)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { launch.RootDeviceName ?? "" };
+        if (launch.BlockDeviceMappings is { Count: > MaxDataVolumes } many)
+        {
+            problems.Add($"'launchSpecification.blockDeviceMappings' has {many.Count} volumes; an instance takes at most {MaxDataVolumes} data volumes.");
+            return;
+        }
+
         foreach (var volume in launch.BlockDeviceMappings ?? [])
         {
             if (!DeviceName().IsMatch(volume.DeviceName ?? ""))
             {
-                problems.Add($"A data volume has device name '{volume.DeviceName}'; use /dev/sdf … /dev/sdp or /dev/xvdb … /dev/xvdz.");
+                problems.Add($"A data volume has device name '{Printable(volume.DeviceName)}'; use /dev/sdf … /dev/sdp or /dev/xvdb … /dev/xvdz.");
             }
             else if (!seen.Add(volume.DeviceName!))
             {
@@ -223,21 +235,22 @@ public static partial class SpecValidator
 
     private static readonly Regex Ipv4 = Ipv4Address();
 
-    [GeneratedRegex(@"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$")]
+    [GeneratedRegex(@"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\z")]
     private static partial Regex Ipv4Address();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[a-z0-9]+$")]
+    [GeneratedRegex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[a-z0-9]+\\z")]
     private static partial Regex InstanceTypeName();
 
-    [GeneratedRegex("^eipalloc-[0-9a-f]{8,17}$")]
+    [GeneratedRegex("^eipalloc-[0-9a-f]{8,17}\\z")]
     private static partial Regex ElasticIpAllocation();
 
-    [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
+    [GeneratedRegex("^subnet-[0-9a-f]{8,17}\\z")]
     private static partial Regex SubnetId();
 
-    [GeneratedRegex("^ami-[0-9a-f]{8,17}$")]
+    [GeneratedRegex("^ami-[0-9a-f]{8,17}\\z")]
     private static partial Regex ImageId();
 
-    [GeneratedRegex("^/dev/(sd[a-z][0-9]?|xvd[a-z]{1,2}|nvme[0-9]+n1)$")]
+    // EC2 names devices /dev/sd* and /dev/xvd*; /dev/nvme* is what the guest's kernel calls them, and EC2 refuses it.
+    [GeneratedRegex("^/dev/(sd[a-z][0-9]?|xvd[a-z]{1,2})\\z")]
     private static partial Regex DeviceName();
 }

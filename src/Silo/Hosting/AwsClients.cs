@@ -25,6 +25,7 @@ public static class AwsClients
         ArgumentNullException.ThrowIfNull(aws);
         ArgumentException.ThrowIfNullOrWhiteSpace(aws.Region);
         var region = aws.Region;
+        services.PostConfigure<Grains.ManagedInstanceOptions>(o => o.Region ??= region);
         services.AddSingleton<IAmazonEC2>(_ => aws.Ec2ServiceUrl is { } ec2Url
             ? new AmazonEC2Client(EmulatorCredentials, new AmazonEC2Config { ServiceURL = ec2Url, AuthenticationRegion = region })
             : new AmazonEC2Client(new AmazonEC2Config { RegionEndpoint = RegionEndpoint.GetBySystemName(region) }));

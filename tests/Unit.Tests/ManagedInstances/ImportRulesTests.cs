@@ -45,7 +45,7 @@ public sealed class ImportRulesTests
         Assert.Equal(("/dev/sdf", 500, "io2", (int?)6000), (data.DeviceName, data.VolumeSizeGiB, data.VolumeType, data.Iops));
         Assert.Equal(["sg-0a1b2c3d4e5f6071a"], spec.LaunchSpecification.SecurityGroupIds);
         Assert.Equal("ops", spec.LaunchSpecification.KeyPair);
-        Assert.Equal(["Name", "team"], spec.LaunchSpecification.Tags.Keys.Order());
+        Assert.Equal(["team"], spec.LaunchSpecification.Tags.Keys.Order()); // the Name tag is the spec's name
         Assert.True(spec.Persistence.PersistRootDevice);
         Assert.False(spec.Persistence.PersistPrivateIp);
         Assert.Null(spec.Network.PrivateIp);

@@ -158,4 +158,16 @@ public sealed class SagaPlanTests
 
         Assert.Equal("/dev/xvda", Assert.Single(request.BlockDeviceMappings).DeviceName);
     }
+
+    [Fact]
+    public void ClientTokens_FitEc2s64Characters_StayReadableWhenShort_AndDifferPerStep()
+    {
+        var longStep = "launch-r6id.32xlarge-on-demand-ap-southeast-1a";
+        var token = SagaPlan.ClientToken("smi-0123456789abcdef0", 100, longStep);
+
+        Assert.Equal("smi-0123abcd-g2-launch-m5.large-spot-us-east-1a", SagaPlan.ClientToken("smi-0123abcd", 2, "launch-m5.large-spot-us-east-1a"));
+        Assert.Equal(SagaPlan.MaxClientTokenLength, token.Length);
+        Assert.Equal(token, SagaPlan.ClientToken("smi-0123456789abcdef0", 100, longStep));
+        Assert.NotEqual(token, SagaPlan.ClientToken("smi-0123456789abcdef0", 100, longStep.Replace("1a", "1b", StringComparison.Ordinal)));
+    }
 }

@@ -28,9 +28,26 @@ internal sealed class InstanceActions(
         .ReadOnly("DescribeInstanceStatus", DescribeInstanceStatus)
         .Mutating("ModifyInstanceAttribute", ModifyInstanceAttribute);
 
+    /// <summary>EC2 takes at most 16 KB of user data, before base64.</summary>
+    private const int MaxUserDataBytes = 16 * 1024;
+
     private void RunInstances(Ec2Call call)
     {
         var r = call.Request;
+        if (r.String("UserData") is { } userData)
+        {
+            var bytes = new byte[userData.Length];
+            if (!Convert.TryFromBase64String(userData, bytes, out var length))
+            {
+                throw Ec2Errors.InvalidParameterValue("Invalid BASE64 encoding of user data.");
+            }
+
+            if (length > MaxUserDataBytes)
+            {
+                throw Ec2Errors.InvalidParameterValue($"User data is limited to {MaxUserDataBytes} bytes.");
+            }
+        }
+
         var request = new LaunchRequest
         {
             ImageId = r.String("ImageId"),

@@ -157,6 +157,7 @@ internal sealed class InstanceLauncher(
     {
         var zone = request.AvailabilityZone is { } requestedZone ? ctx.RequireZone(requestedZone) : null;
         var instanceGroups = request.SecurityGroupIds.Count > 0 ? request.SecurityGroupIds : [ctx.Catalog.DefaultSecurityGroupId];
+        ctx.Catalog.RequireSecurityGroups(instanceGroups);
         if (request.NetworkInterfaces.Count == 0)
         {
             var subnet = request.SubnetId is { } subnetId
@@ -263,6 +264,7 @@ internal sealed class InstanceLauncher(
         }
 
         var groups = spec.SecurityGroupIds.Count > 0 ? spec.SecurityGroupIds : [ctx.Catalog.DefaultSecurityGroupId];
+        ctx.Catalog.RequireSecurityGroups(groups);
         return new PlannedInterface(deviceIndex, null, subnet, spec.PrivateIpAddress, spec.DeleteOnTermination ?? true, spec.Description, groups);
     }
 

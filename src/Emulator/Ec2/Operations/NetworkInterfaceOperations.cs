@@ -53,6 +53,7 @@ internal sealed class NetworkInterfaceOperations(Ec2Context ctx)
         }
 
         var subnet = ctx.RequireSubnet(args.SubnetId ?? throw Ec2Errors.MissingParameter("SubnetId"));
+        ctx.Catalog.RequireSecurityGroups(args.SecurityGroupIds);
         var eni = New(state, subnet, args.PrivateIpAddress, args.Description, args.SecurityGroupIds, args.Tags, args.ClientToken);
         eni.Status = NetworkInterfaceStatus.Pending;
         state.Ec2.Add(eni);

@@ -10,6 +10,11 @@ internal static class TagSpecifications
     public const string Image = "image";
     public const string ElasticIp = "elastic-ip";
 
+    /// <summary>EC2's tag limits: 50 per resource, keys of 128 and values of 256 characters.</summary>
+    public const int MaxTags = 50;
+    public const int MaxKeyLength = 128;
+    public const int MaxValueLength = 256;
+
     /// <summary>
     /// Tags per resource type. A resource type outside <paramref name="allowed"/> and <paramref name="ignored"/> is
     /// <c>InvalidParameterValue</c>; ignored types (valid for the call but not modelled) are accepted and dropped.
@@ -45,7 +50,23 @@ internal static class TagSpecifications
                     throw Ec2Errors.InvalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use");
                 }
 
-                tags[key] = tag.String("Value") ?? "";
+                var value = tag.String("Value") ?? "";
+                if (key.Length > MaxKeyLength)
+                {
+                    throw Ec2Errors.InvalidParameterValue($"Tag key exceeds the maximum length of {MaxKeyLength} characters");
+                }
+
+                if (value.Length > MaxValueLength)
+                {
+                    throw Ec2Errors.InvalidParameterValue($"Tag value exceeds the maximum length of {MaxValueLength} characters");
+                }
+
+                tags[key] = value;
+            }
+
+            if (tags.Count > MaxTags)
+            {
+                throw Ec2Errors.TagLimitExceeded();
             }
         }
 
