@@ -61,7 +61,10 @@ public static partial class Program
         UseEmulatorBudget(builder.Configuration, emulatorOptions);
 
         var app = SiloHost.Build(builder, host, SiloHostMode.Local(host, dataDirectory, emulator, emulatorOptions.Region));
-        await app.StartAsync();
+        if (await StartAsync(app, host) is { } failed)
+        {
+            return failed;
+        }
         Console.WriteLine($"StatefulSpot (local mode) is up. Dashboard: {host.DashboardUrl}  EC2/SQS emulator: {emulator.ServiceUrl}  Data: {dataDirectory}");
 
         var exitCode = 0;
@@ -113,11 +116,31 @@ public static partial class Program
             return 1;
         }
 
-        await app.StartAsync();
+        if (await StartAsync(app, host) is { } failed)
+        {
+            return failed;
+        }
+
         Console.WriteLine($"StatefulSpot (cluster mode) is up. Cluster: {host.ClusterId}  Silo port: {host.SiloPort}  Gateway port: {host.GatewayPort}  "
             + $"Dashboard: {host.DashboardUrl}  Database: {database}");
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>Starts the host; a port in use is a clear sentence and exit code 2, not an unhandled exception.</summary>
+    private static async Task<int?> StartAsync(WebApplication app, StatefulSpotHostOptions host)
+    {
+        try
+        {
+            await app.StartAsync();
+            return null;
+        }
+        catch (Exception exception) when (PortInUse.Explain(exception, host) is { } explained)
+        {
+            await Console.Error.WriteLineAsync("StatefulSpot cannot start: " + explained);
+            await app.DisposeAsync();
+            return 2;
+        }
     }
 
     /// <summary><c>schema apply</c>: needs only <c>StatefulSpot:ConnectionString</c>.</summary>

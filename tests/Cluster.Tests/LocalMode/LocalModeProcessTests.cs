@@ -37,7 +37,27 @@ public sealed class LocalModeProcessTests : IDisposable
         Assert.Contains("Resume sweep woke 1 managed instance(s)", second.Output);
     }
 
-    private async Task<(int ExitCode, string Output)> RunSiloAsync(params string[] extra)
+    [Theory]
+    [InlineData("dashboard", "StatefulSpot:DashboardUrl")]
+    [InlineData("gateway", "StatefulSpot:GatewayPort")]
+    public async Task APortInUse_EndsTheStartWithExitCode2_AndASentenceThatNamesTheSetting(string which, string setting)
+    {
+        using var taken = new TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var run = await RunSiloAsync(which == "dashboard" ? port : null, which == "gateway" ? port : null);
+
+        Assert.True(run.ExitCode == 2, $"the silo exited with {run.ExitCode}:\n{run.Output}");
+        Assert.Contains("StatefulSpot cannot start:", run.Output, StringComparison.Ordinal);
+        Assert.Contains(setting, run.Output, StringComparison.Ordinal);
+        Assert.Contains("already in use", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", run.Output, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Output)> RunSiloAsync(params string[] extra) => RunSiloAsync(null, null, extra);
+
+    private async Task<(int ExitCode, string Output)> RunSiloAsync(int? dashboardPort, int? gatewayPort, params string[] extra)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "StatefulSpot.Silo.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -47,9 +67,9 @@ public sealed class LocalModeProcessTests : IDisposable
             RedirectStandardError = true,
         };
         foreach (var argument in (string[])[silo, .. extra,
-                     $"--StatefulSpot:DashboardUrl=http://127.0.0.1:{FreePort()}",
+                     $"--StatefulSpot:DashboardUrl=http://127.0.0.1:{dashboardPort ?? FreePort()}",
                      $"--StatefulSpot:SiloPort={FreePort()}",
-                     $"--StatefulSpot:GatewayPort={FreePort()}",
+                     $"--StatefulSpot:GatewayPort={gatewayPort ?? FreePort()}",
                      "--StatefulSpot:Emulator:TimeScale=0.02",
                      "--StatefulSpot:Saga:PollInterval=00:00:00.100",
                      "--Logging:LogLevel:Default=Warning",
