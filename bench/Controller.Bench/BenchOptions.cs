@@ -8,6 +8,7 @@ internal enum Scenario
     Creates = 2,
     Memory = 3,
     Single = 4,
+    Junk = 5,
 }
 
 internal enum Topology
@@ -33,6 +34,7 @@ internal sealed class BenchOptions
           creates --n N     N creates at once, measure until all settle
           memory --n N      N Active managed instances: silo RSS per managed instance (cluster mode, 2 silos)
           single            one recovery: its downtime and duration against the bound for N=1
+          junk [--n N]      J junk messages queued, then N interruptions (default 1): how long a warning waits behind noise
           --quick           CI preset: local mode, mass --n 20 --time-scale 1 --notice-lead 10 --refill-real-time
 
         Topology:
@@ -64,6 +66,7 @@ internal sealed class BenchOptions
           --concurrency N          concurrent client calls (creates, interrupts, polls; default 32)
           --create-timeout SECONDS longest wait for the fleet to be created (default from N and the create time scale)
           --settle SECONDS         memory: force grain collection, wait this long, then sample RSS again
+          --junk J                 junk: messages of noise queued ahead of the N warnings (default 5000)
           --keep                   keep the temp directory (silo logs, PostgreSQL log) instead of deleting it
           --help
         """;
@@ -75,6 +78,9 @@ internal sealed class BenchOptions
     public int Silos { get; private set; } = 2;
 
     public int N { get; private set; }
+
+    /// <summary>junk: messages put on the event queue ahead of the warnings.</summary>
+    public int Junk { get; private set; } = 5000;
 
     public double TimeScale { get; private set; } = 1.0;
 
@@ -127,6 +133,8 @@ internal sealed class BenchOptions
                 case "creates": options.Scenario = Scenario.Creates; break;
                 case "memory": options.Scenario = Scenario.Memory; break;
                 case "single": options.Scenario = Scenario.Single; break;
+                case "junk": options.Scenario = Scenario.Junk; break;
+                case "--junk": options.Junk = PositiveInt(arg, Next()); break;
                 case "--quick":
                     options.Quick = true;
                     options.Scenario = Scenario.Mass;
@@ -178,10 +186,10 @@ internal sealed class BenchOptions
 
         if (options.Scenario == 0)
         {
-            throw new ArgumentException("Name a scenario: mass, creates, memory or single (or --quick).");
+            throw new ArgumentException("Name a scenario: mass, creates, memory, single or junk (or --quick).");
         }
 
-        if (options.Scenario == Scenario.Single)
+        if (options.Scenario == Scenario.Single || (options.Scenario == Scenario.Junk && options.N == 0))
         {
             options.N = 1;
         }

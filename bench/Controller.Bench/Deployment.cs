@@ -45,6 +45,9 @@ internal sealed class Deployment : IAsyncDisposable
 
     public EmulatorControl Emulator { get; private set; } = null!;
 
+    /// <summary>The event queue the silos read (the emulator's, in either mode).</summary>
+    public string EventQueueUrl => $"{Emulator.ServiceUrl}{AccountId}/statefulspot-events";
+
     public StatefulSpotClient Client => _clientHost!.Services.GetRequiredService<StatefulSpotClient>();
 
     public IClusterClient Cluster => _clientHost!.Services.GetRequiredService<IClusterClient>();

@@ -66,6 +66,7 @@ public static class Program
                 Scenario.Mass or Scenario.Single => await Scenarios.MassAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
                 Scenario.Creates => await Scenarios.CreatesAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
                 Scenario.Memory => await Scenarios.MemoryAsync(deployment, options, cancel.Token).ConfigureAwait(false),
+                Scenario.Junk => await JunkScenario.RunAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
                 _ => throw new InvalidOperationException("no scenario"),
             };
             Console.WriteLine($"(whole run {clock.Elapsed.TotalSeconds:0} s)");

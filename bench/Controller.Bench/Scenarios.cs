@@ -223,7 +223,7 @@ internal static class Scenarios
     }
 
     /// <summary>Creates the fleet at the create time scale and waits until every one settled; returns the Active ones.</summary>
-    private static async Task<List<ManagedInstanceView>> CreateFleetAsync(Deployment deployment, BenchOptions options, CancellationToken ct)
+    internal static async Task<List<ManagedInstanceView>> CreateFleetAsync(Deployment deployment, BenchOptions options, CancellationToken ct)
     {
         var n = options.N;
         Console.WriteLine($"Creating {n} managed instances ({options.Concurrency} calls at a time, {Fleet.SubnetNote(n)}) at time scale {options.CreateTimeScale.ToString(Invariant)}");

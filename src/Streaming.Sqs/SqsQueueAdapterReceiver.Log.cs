@@ -19,8 +19,11 @@ internal sealed partial class SqsQueueAdapterReceiver
     [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} receives messages again after {FailureCount} failure(s)")]
     private partial void LogReceiveRecovered(string provider, int failureCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} discarded message {MessageId} ({DiscardPolicy}): {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SQS stream provider {Provider} discarded message {MessageId} ({DiscardPolicy}): {Reason}")]
     private partial void LogDiscarded(string provider, string messageId, string reason, SqsDiscardPolicy discardPolicy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} discarded {DiscardedCount} of {ReceivedCount} message(s) just received ({DiscardPolicy}), the first because {Reason}; each is logged at Debug")]
+    private partial void LogDiscardedPoll(string provider, int discardedCount, int receivedCount, string reason, SqsDiscardPolicy discardPolicy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: the message adapter failed on message {MessageId}; the message is discarded")]
     private partial void LogDecodeFailed(Exception exception, string provider, string messageId);

@@ -38,6 +38,9 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
     private readonly ILogger _logger;
     private readonly SqsReceiveBackoff _receiveBackoff = new();
 
+    /// <summary>Receives one poll makes in a row while everything it receives is to be discarded.</summary>
+    private const int MaxDiscardOnlyRounds = 10;
+
     public SqsQueueAdapterReceiver(
         string providerName,
         SqsStreamOptions options,
@@ -97,6 +100,21 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
             return [];
         }
 
+        // A poll that found only messages to discard reads on at once, rather than at the agent's next tick: a flood of
+        // noise ahead of a warning is got through in as few ticks as the messages allow. Bounded per poll.
+        for (var round = 1; ; round++)
+        {
+            var (batches, received) = await ReceiveAndDecodeAsync(maxCount, cancellationToken);
+            if (batches.Count > 0 || received < _options.MaxMessagesPerReceive || round == MaxDiscardOnlyRounds || cancellationToken.IsCancellationRequested)
+            {
+                return batches;
+            }
+        }
+    }
+
+    /// <summary>One receive (with its parallel extra receives): the batches of what was delivered, and how many messages came.</summary>
+    private async Task<(IList<IBatchContainer> Batches, int Received)> ReceiveAndDecodeAsync(int maxCount, CancellationToken cancellationToken)
+    {
         var receivedAt = _timeProvider.GetUtcNow();
         string queueUrl;
         List<Message> messages;
@@ -107,14 +125,14 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return [];
+            return ([], 0);
         }
         catch (Exception ex) when (SqsQueueClient.IsSqsFailure(ex, cancellationToken))
         {
             _counters.ReceiveError();
             var delay = _receiveBackoff.Failed(_timeProvider.GetUtcNow());
             LogReceiveFailed(ex, _providerName, _receiveBackoff.ConsecutiveFailures, delay);
-            return [];
+            return ([], 0);
         }
 
         if (_receiveBackoff.Succeeded() is > 0 and var failures)
@@ -124,12 +142,13 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
 
         if (messages.Count == 0)
         {
-            return [];
+            return ([], 0);
         }
 
         _counters.MessagesReceived(messages.Count);
         var batches = new List<IBatchContainer>();
-        var discarded = new List<SqsReceipt>();
+        var discarded = new List<(SqsReceipt Receipt, Message Message)>();
+        string? firstReason = null;
         foreach (var message in messages)
         {
             var receipt = new SqsReceipt(message.MessageId, message.ReceiptHandle);
@@ -141,19 +160,22 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
                     batches.AddRange(made);
                     break;
                 case SqsMessageDecision.Discarded discard:
+                    // One line per poll at Warning, one per message at Debug: a flood of noise must not cost a log write each.
                     LogDiscarded(_providerName, message.MessageId, discard.Reason, _options.DiscardPolicy);
+                    firstReason ??= discard.Reason;
                     _counters.MessageDiscarded();
-                    discarded.Add(receipt);
+                    discarded.Add((receipt, message));
                     break;
             }
         }
 
         if (discarded.Count > 0)
         {
+            LogDiscardedPoll(_providerName, discarded.Count, messages.Count, firstReason!, _options.DiscardPolicy);
             await RemoveDiscardedAsync(queueUrl, discarded, cancellationToken);
         }
 
-        return batches;
+        return (batches, messages.Count);
     }
 
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) =>
@@ -244,19 +266,34 @@ internal sealed partial class SqsQueueAdapterReceiver : IQueueAdapterReceiver
     }
 
     /// <summary>Deletes discarded messages, or leaves them for the queue's RedrivePolicy. Never throws.</summary>
-    private async Task RemoveDiscardedAsync(string queueUrl, List<SqsReceipt> discarded, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the discarded messages, or (<see cref="SqsDiscardPolicy.LeaveForRedrive"/>) moves them to the queue's
+    /// dead-letter queue at once, a batch of ten per call: left for redrive instead, each would be received again until
+    /// its receive count reached the policy's maxReceiveCount, and a flood of noise would hold real events back that
+    /// long. Without a RedrivePolicy (or when the move fails) they are left for redrive as before.
+    /// </summary>
+    private async Task RemoveDiscardedAsync(string queueUrl, List<(SqsReceipt Receipt, Message Message)> discarded, CancellationToken cancellationToken)
     {
-        switch (_options.DiscardPolicy)
+        if (_options.DiscardPolicy != SqsDiscardPolicy.LeaveForRedrive)
         {
-            case SqsDiscardPolicy.LeaveForRedrive:
-                // Not deleted: visible again after RedriveDelay, received again, and moved to the
-                // dead-letter queue by SQS once its receive count passes the queue's maxReceiveCount.
-                var seconds = (int)_options.RedriveDelay.TotalSeconds;
-                await _queue.ChangeVisibilityAsync(queueUrl, discarded.ConvertAll(m => (m, seconds)), cancellationToken);
-                break;
-            default:
-                await _queue.DeleteAsync(queueUrl, discarded, cancellationToken);
-                break;
+            await _queue.DeleteAsync(queueUrl, discarded.ConvertAll(d => d.Receipt), cancellationToken);
+            return;
+        }
+
+        var left = discarded.ConvertAll(d => d.Receipt);
+        if (await _queue.DeadLetterQueueUrlAsync(queueUrl, cancellationToken) is { } deadLetterUrl)
+        {
+            var moved = await _queue.MoveAsync(queueUrl, deadLetterUrl, discarded, cancellationToken);
+            _counters.MessagesDeadLettered(moved.Count);
+            left = [.. left.Where(r => !moved.Contains(r.MessageId))];
+        }
+
+        if (left.Count > 0)
+        {
+            // Not moved: visible again after RedriveDelay, received again, and moved to the dead-letter queue by SQS
+            // once its receive count passes the queue's maxReceiveCount.
+            var seconds = (int)_options.RedriveDelay.TotalSeconds;
+            await _queue.ChangeVisibilityAsync(queueUrl, left.ConvertAll(m => (m, seconds)), cancellationToken);
         }
     }
 }

@@ -13,6 +13,9 @@ internal sealed partial class SqsQueueClient
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} leaves discarded messages for redrive, but queue {QueueUrl} has no RedrivePolicy: a discarded message comes back every {RedriveDelay} until its retention period ends")]
     private partial void LogNoRedrivePolicy(string provider, string queueUrl, TimeSpan redriveDelay);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider} could not move {MessageCount} discarded message(s) to the dead-letter queue {DeadLetterUrl}; they are left for redrive")]
+    private partial void LogMoveFailed(Exception exception, string provider, int messageCount, string deadLetterUrl);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "SQS stream provider {Provider} could not read the RedrivePolicy of queue {QueueUrl}; make sure it has one, or discarded messages come back until they age out")]
     private partial void LogRedrivePolicyUnknown(Exception exception, string provider, string queueUrl);
 

@@ -28,6 +28,7 @@ internal sealed partial class SqsQueueClient
     private readonly SqsStreamCounters _counters;
     private readonly ILogger _logger;
     private string? _queueUrl;
+    private Task<string?>? _deadLetterQueueUrl;
 
     public SqsQueueClient(string providerName, SqsStreamOptions options, IAmazonSQS sqs, SqsStreamCounters counters, ILogger logger)
     {
@@ -199,6 +200,95 @@ internal sealed partial class SqsQueueClient
     }
 
     /// <summary>LeaveForRedrive without a RedrivePolicy brings discarded messages back until they age out: say so. Never throws.</summary>
+    /// <summary>
+    /// The URL of the queue's dead-letter queue (its RedrivePolicy's deadLetterTargetArn, same endpoint), read once;
+    /// null when it has none or the policy cannot be read.
+    /// </summary>
+    public Task<string?> DeadLetterQueueUrlAsync(string queueUrl, CancellationToken cancellationToken) =>
+        _deadLetterQueueUrl ??= ReadDeadLetterQueueUrlAsync(queueUrl, cancellationToken);
+
+    /// <summary>
+    /// Sends each message to the dead-letter queue (its body, the reason and the source message id as attributes) and
+    /// deletes it from the queue: ten per SendMessageBatch and DeleteMessageBatch. Returns the ids of the messages moved.
+    /// Never throws; a message not moved stays where it is.
+    /// </summary>
+    public async Task<HashSet<string>> MoveAsync(string queueUrl, string deadLetterUrl, IReadOnlyList<(SqsReceipt Receipt, Message Message)> messages,
+        CancellationToken cancellationToken)
+    {
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        await Task.WhenAll(messages.Chunk(DeleteBatchLimit).Select(MoveChunkAsync));
+        return moved;
+
+        async Task MoveChunkAsync((SqsReceipt Receipt, Message Message)[] chunk)
+        {
+            try
+            {
+                var sent = await _sqs.SendMessageBatchAsync(new SendMessageBatchRequest
+                {
+                    QueueUrl = deadLetterUrl,
+                    Entries = [.. chunk.Select((m, i) => new SendMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.Message.Body)
+                    {
+                        MessageAttributes = new Dictionary<string, MessageAttributeValue>
+                        {
+                            ["statefulspot.source-message-id"] = new() { DataType = "String", StringValue = m.Receipt.MessageId },
+                        },
+                    })],
+                }, cancellationToken);
+                var ok = (sent.Successful ?? []).Select(s => chunk[int.Parse(s.Id, NumberStyles.None, CultureInfo.InvariantCulture)].Receipt).ToList();
+                var deleted = await DeleteAsync(queueUrl, ok, cancellationToken);
+                if (deleted == ok.Count)
+                {
+                    lock (moved)
+                    {
+                        moved.UnionWith(ok.Select(r => r.MessageId));
+                    }
+                }
+            }
+            catch (Exception ex) when (IsSqsFailure(ex, cancellationToken) || cancellationToken.IsCancellationRequested)
+            {
+                LogMoveFailed(ex, _providerName, chunk.Length, deadLetterUrl);
+            }
+        }
+    }
+
+    private async Task<string?> ReadDeadLetterQueueUrlAsync(string queueUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _sqs.GetQueueAttributesAsync(
+                new GetQueueAttributesRequest { QueueUrl = queueUrl, AttributeNames = [QueueAttributeName.RedrivePolicy] }, cancellationToken);
+            return response.Attributes?.GetValueOrDefault(QueueAttributeName.RedrivePolicy) is { } policy ? DeadLetterUrl(queueUrl, policy) : null;
+        }
+        catch (Exception ex) when (IsSqsFailure(ex, cancellationToken))
+        {
+            LogRedrivePolicyUnknown(ex, _providerName, queueUrl);
+            _deadLetterQueueUrl = null; // asked again at the next discard
+            return null;
+        }
+    }
+
+    /// <summary>The dead-letter queue's URL on the queue's own endpoint: /{account}/{name} of its ARN in place of the queue's.</summary>
+    internal static string? DeadLetterUrl(string queueUrl, string redrivePolicy)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(redrivePolicy);
+            var arn = json.RootElement.GetProperty("deadLetterTargetArn").GetString()?.Split(':');
+            if (arn is not { Length: 6 } || !Uri.TryCreate(queueUrl, UriKind.Absolute, out var url))
+            {
+                return null;
+            }
+
+            var segments = url.AbsolutePath.Trim('/').Split('/');
+            var prefix = segments.Length > 2 ? string.Join('/', segments[..^2]) + "/" : "";
+            return new UriBuilder(url) { Path = $"/{prefix}{arn[4]}/{arn[5]}" }.Uri.ToString();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     public async Task WarnIfNoRedrivePolicyAsync(string queueUrl, CancellationToken cancellationToken)
     {
         try

@@ -9,6 +9,8 @@ internal sealed class SqsStreamCounters
     private static readonly Counter<long> Received = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesReceived, "{message}", "SQS messages received.");
     private static readonly Counter<long> Delivered = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesDelivered, "{message}", "SQS messages deleted after delivery.");
     private static readonly Counter<long> Discarded = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesDiscarded, "{message}", "SQS messages discarded by the adapter.");
+    private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesDeadLettered, "{message}",
+        "Discarded SQS messages the provider moved to the queue's dead-letter queue itself.");
     private static readonly Counter<long> Expired = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesExpired, "{message}", "SQS messages whose visibility timeout passed before delivery.");
     private static readonly Counter<long> ReceiveFailed = Meter.CreateCounter<long>(SqsStreamTelemetry.ReceiveErrors, "{error}", "Failed SQS receive calls.");
     private static readonly Counter<long> Released = Meter.CreateCounter<long>(SqsStreamTelemetry.MessagesReleased, "{message}", "In-flight SQS messages made visible again at shutdown.");
@@ -25,6 +27,8 @@ internal sealed class SqsStreamCounters
     public void MessagesDelivered(int count) => Add(Delivered, count);
 
     public void MessageDiscarded() => Add(Discarded, 1);
+
+    public void MessagesDeadLettered(int count) => Add(DeadLettered, count);
 
     public void MessagesExpired(int count) => Add(Expired, count);
 

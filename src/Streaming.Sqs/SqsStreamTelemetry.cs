@@ -26,6 +26,7 @@ public static class SqsStreamTelemetry
     /// same message counts once per receive.
     /// </summary>
     public const string MessagesDiscarded = "statefulspot.sqs.messages.discarded";
+    public const string MessagesDeadLettered = "statefulspot.sqs.messages.dead_lettered";
 
     /// <summary>
     /// In-flight messages forgotten because their visibility timeout passed before delivery (not

@@ -119,6 +119,23 @@ internal sealed class FakeSqs : AmazonSQSClient
         return Task.FromResult(response);
     }
 
+    /// <summary>Every SendMessageBatch call: the queue and the entries sent.</summary>
+    public List<SendMessageBatchRequest> SentBatches { get; } = [];
+
+    public override Task<SendMessageBatchResponse> SendMessageBatchAsync(SendMessageBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        lock (SentBatches)
+        {
+            SentBatches.Add(request);
+        }
+
+        return Task.FromResult(new SendMessageBatchResponse
+        {
+            Successful = [.. request.Entries.Select(e => new SendMessageBatchResultEntry { Id = e.Id, MessageId = "dlq-" + e.Id })],
+            HttpStatusCode = HttpStatusCode.OK,
+        });
+    }
+
     public override Task<ChangeMessageVisibilityResponse> ChangeMessageVisibilityAsync(ChangeMessageVisibilityRequest request, CancellationToken cancellationToken = default)
     {
         if (VisibilityFailure is { } failure)
