@@ -9,6 +9,7 @@ internal enum Scenario
     Memory = 3,
     Single = 4,
     Junk = 5,
+    Chaos = 6,
 }
 
 internal enum Topology
@@ -35,6 +36,8 @@ internal sealed class BenchOptions
           memory --n N      N Active managed instances: silo RSS per managed instance (cluster mode, 2 silos)
           single            one recovery: its downtime and duration against the bound for N=1
           junk [--n N]      J junk messages queued, then N interruptions (default 1): how long a warning waits behind noise
+          chaos --n M       M managed instances of every persistence mode under mixed faults and silo kills, then every
+                            invariant checked and everything deleted; exits 3 on any violation (--seed, --fault-seconds)
           --quick           CI preset: local mode, mass --n 20 --time-scale 1 --notice-lead 10 --refill-real-time
 
         Topology:
@@ -67,6 +70,8 @@ internal sealed class BenchOptions
           --create-timeout SECONDS longest wait for the fleet to be created (default from N and the create time scale)
           --settle SECONDS         memory: force grain collection, wait this long, then sample RSS again
           --junk J                 junk: messages of noise queued ahead of the N warnings (default 5000)
+          --seed S                 chaos: seed of the fault schedule (default 1)
+          --fault-seconds F        chaos: how long faults are injected, real seconds (default 60)
           --keep                   keep the temp directory (silo logs, PostgreSQL log) instead of deleting it
           --help
         """;
@@ -78,6 +83,12 @@ internal sealed class BenchOptions
     public int Silos { get; private set; } = 2;
 
     public int N { get; private set; }
+
+    /// <summary>chaos: the seed of the fault schedule (the same seed, the same schedule).</summary>
+    public int Seed { get; private set; } = 1;
+
+    /// <summary>chaos: how long faults are injected, real seconds.</summary>
+    public int FaultSeconds { get; private set; } = 60;
 
     /// <summary>junk: messages put on the event queue ahead of the warnings.</summary>
     public int Junk { get; private set; } = 5000;
@@ -110,7 +121,7 @@ internal sealed class BenchOptions
 
     public bool Help { get; private set; }
 
-    public Topology Topology => RequestedTopology ?? (Scenario == Scenario.Memory || N >= 100 ? Topology.Cluster : Topology.Local);
+    public Topology Topology => RequestedTopology ?? (Scenario is Scenario.Memory or Scenario.Chaos || N >= 100 ? Topology.Cluster : Topology.Local);
 
     public int SiloCount => Topology == Topology.Local ? 1 : Silos;
 
@@ -134,6 +145,9 @@ internal sealed class BenchOptions
                 case "memory": options.Scenario = Scenario.Memory; break;
                 case "single": options.Scenario = Scenario.Single; break;
                 case "junk": options.Scenario = Scenario.Junk; break;
+                case "chaos": options.Scenario = Scenario.Chaos; break;
+                case "--seed": options.Seed = PositiveInt(arg, Next()); break;
+                case "--fault-seconds": options.FaultSeconds = PositiveInt(arg, Next()); break;
                 case "--junk": options.Junk = PositiveInt(arg, Next()); break;
                 case "--quick":
                     options.Quick = true;
@@ -186,7 +200,7 @@ internal sealed class BenchOptions
 
         if (options.Scenario == 0)
         {
-            throw new ArgumentException("Name a scenario: mass, creates, memory, single or junk (or --quick).");
+            throw new ArgumentException("Name a scenario: mass, creates, memory, single, junk or chaos (or --quick).");
         }
 
         if (options.Scenario == Scenario.Single || (options.Scenario == Scenario.Junk && options.N == 0))

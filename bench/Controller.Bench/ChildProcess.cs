@@ -180,7 +180,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         return (graceful, _process.ExitCode);
     }
 
-    private void Kill()
+    public void Kill()
     {
         try
         {

@@ -248,6 +248,33 @@ internal sealed class Deployment : IAsyncDisposable
             string.Join(", ", stopped.Select(s => s.ExitCode.ToString(CultureInfo.InvariantCulture))), clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Cluster mode: kills silo <paramref name="index"/> outright (SIGKILL: no shutdown, in-flight work lost) and starts a
+    /// new one in its place on new ports; returns once it is up. The other silos and the client carry on.
+    /// </summary>
+    public async Task KillAndRestartSiloAsync(int index, CancellationToken ct)
+    {
+        if (_clusterEnvironment is null)
+        {
+            throw new InvalidOperationException("only cluster mode kills silos (local mode's emulator is in the silo's process)");
+        }
+
+        var victim = _silos[index];
+        victim.Kill();
+        await victim.DisposeAsync().ConfigureAwait(false);
+        var own = new Dictionary<string, string>(_clusterEnvironment)
+        {
+            ["StatefulSpot__SiloPort"] = ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["StatefulSpot__GatewayPort"] = ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["StatefulSpot__DashboardUrl"] = WebUrl(),
+        };
+        var replacement = StartSilo(SiloDll, index, own);
+        _silos.Remove(replacement);
+        _silos[index] = replacement;
+        await replacement.WaitForLineAsync(l => l.StartsWith("StatefulSpot (cluster mode) is up", StringComparison.Ordinal), "being up", StartPatience, ct)
+            .ConfigureAwait(false);
+    }
+
     private ChildProcess StartSilo(string siloDll, int index, Dictionary<string, string> environment)
     {
         foreach (var (key, value) in _options.SiloEnvironment)

@@ -52,6 +52,22 @@ internal sealed class EmulatorControl(Uri serviceUrl) : IDisposable
             ?? throw new InvalidOperationException($"the emulator answered nothing to interrupt {instanceId}");
     }
 
+    /// <summary>POST or PUT a JSON body to a control path (faults, rebalance, health events); throws on a non-success answer.</summary>
+    public async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        await EnsureAsync(response, $"{method} {path}", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>GET /_emulator/world, parsed.</summary>
+    public async Task<JsonDocument> WorldAsync(CancellationToken ct)
+    {
+        using var response = await _http.GetAsync("_emulator/world", ct).ConfigureAwait(false);
+        await EnsureAsync(response, "GET world", ct).ConfigureAwait(false);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+    }
+
     public async Task SetTimeScaleAsync(double timeScale, CancellationToken ct)
     {
         using var response = await _http.PutAsJsonAsync("_emulator/time-scale", new { timeScale }, Json, ct).ConfigureAwait(false);

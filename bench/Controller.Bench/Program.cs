@@ -5,7 +5,7 @@ namespace StatefulSpot.Controller.Bench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Controller.Bench -- &lt;scenario&gt; [options]</c>: see <see cref="BenchOptions.Usage"/>.
-/// Exit codes: 0 the run completed (whatever its figures), 1 it could not run, 2 bad arguments.
+/// Exit codes: 0 the run completed (whatever its figures), 1 it could not run, 2 bad arguments, 3 chaos found a violation.
 /// </summary>
 public static class Program
 {
@@ -67,10 +67,11 @@ public static class Program
                 Scenario.Creates => await Scenarios.CreatesAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
                 Scenario.Memory => await Scenarios.MemoryAsync(deployment, options, cancel.Token).ConfigureAwait(false),
                 Scenario.Junk => await JunkScenario.RunAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
+                Scenario.Chaos => await Chaos.ChaosScenario.RunAsync(deployment, options, cancel.Token).ConfigureAwait(false),
                 _ => throw new InvalidOperationException("no scenario"),
             };
             Console.WriteLine($"(whole run {clock.Elapsed.TotalSeconds:0} s)");
-            return 0;
+            return options.Scenario == Scenario.Chaos && Chaos.ChaosScenario.Violated ? 3 : 0;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
