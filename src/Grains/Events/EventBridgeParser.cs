@@ -138,7 +138,7 @@ public static partial class EventBridgeParser
 
         if (!IsInstanceId(instanceId))
         {
-            return ParseResult.Malformed($"the {kind} event {header.Id} names '{Printable(instanceId)}' as detail.instance-id, which is not an EC2 instance id");
+            return ParseResult.Malformed($"the {kind} event {header.Id} names '{ManagedInstanceIds.Printable(instanceId)}' as detail.instance-id, which is not an EC2 instance id");
         }
 
         string? value = null;
@@ -205,10 +205,6 @@ public static partial class EventBridgeParser
         return text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
     }
-
-    /// <summary>A bounded, printable rendering of untrusted text for a log line.</summary>
-    private static string Printable(string text) =>
-        string.Concat(text.Take(64).Select(c => char.IsControl(c) ? '?' : c)) + (text.Length > 64 ? "…" : "");
 
     private static string? ReadString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
