@@ -29,6 +29,10 @@ internal sealed partial class SqsQueueClient
     private readonly ILogger _logger;
     private string? _queueUrl;
     private Task<string?>? _deadLetterQueueUrl;
+    private long _deadLetterReadAt;
+
+    /// <summary>How long "no dead-letter queue" is believed before the RedrivePolicy is read again (one may be added later).</summary>
+    private const long DeadLetterRecheckMilliseconds = 60_000;
 
     public SqsQueueClient(string providerName, SqsStreamOptions options, IAmazonSQS sqs, SqsStreamCounters counters, ILogger logger)
     {
@@ -201,11 +205,21 @@ internal sealed partial class SqsQueueClient
 
     /// <summary>LeaveForRedrive without a RedrivePolicy brings discarded messages back until they age out: say so. Never throws.</summary>
     /// <summary>
-    /// The URL of the queue's dead-letter queue (its RedrivePolicy's deadLetterTargetArn, same endpoint), read once;
-    /// null when it has none or the policy cannot be read.
+    /// The URL of the queue's dead-letter queue (its RedrivePolicy's deadLetterTargetArn, same endpoint): read once when
+    /// there is one, read again a minute later when there was none. Null when it has none or the policy cannot be read.
     /// </summary>
-    public Task<string?> DeadLetterQueueUrlAsync(string queueUrl, CancellationToken cancellationToken) =>
-        _deadLetterQueueUrl ??= ReadDeadLetterQueueUrlAsync(queueUrl, cancellationToken);
+    public Task<string?> DeadLetterQueueUrlAsync(string queueUrl, CancellationToken cancellationToken)
+    {
+        var known = _deadLetterQueueUrl;
+        var stale = known is { IsCompletedSuccessfully: true, Result: null } && Environment.TickCount64 - _deadLetterReadAt > DeadLetterRecheckMilliseconds;
+        if (known is null || stale)
+        {
+            _deadLetterReadAt = Environment.TickCount64;
+            known = _deadLetterQueueUrl = ReadDeadLetterQueueUrlAsync(queueUrl, cancellationToken);
+        }
+
+        return known;
+    }
 
     /// <summary>
     /// Sends each message to the dead-letter queue (its body, the reason and the source message id as attributes) and
