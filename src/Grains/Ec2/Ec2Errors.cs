@@ -49,6 +49,12 @@ public static class Ec2Errors
     /// <summary>Whether EC2 refused a private IP because something else holds it.</summary>
     public static bool IsAddressInUse(Exception exception) => exception is AmazonEC2Exception { ErrorCode: "InvalidIPAddress.InUse" };
 
+    /// <summary>
+    /// Whether EC2 refused a launch because its client token belongs to instances that are all terminated: the same token
+    /// never launches again.
+    /// </summary>
+    public static bool IsTokenOfTerminatedLaunch(Exception exception) => exception is AmazonEC2Exception { ErrorCode: "IdempotentInstanceTerminated" };
+
     /// <summary>Whether waiting and trying again can help.</summary>
     public static bool IsRetryable(Ec2ErrorKind kind) => kind is not Ec2ErrorKind.InvalidRequest;
 

@@ -152,6 +152,12 @@ public sealed record SagaCursor
     /// </summary>
     [Id(28)] public bool SweepUnrecorded { get; init; }
 
+    /// <summary>
+    /// Launches of this operation found terminated before anything recorded them (their client tokens are spent): part of
+    /// the next launch's client token, written before it is asked.
+    /// </summary>
+    [Id(29)] public int LaunchRound { get; init; }
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }

@@ -15,7 +15,7 @@ namespace StatefulSpot.Unit.Tests.ManagedInstances.Saga;
 public sealed class LaunchStepTests
 {
     private static StepContext Context(Recorder recorder, bool networkInterfaceFree, bool launchRequested = false, bool justCheckpointed = false,
-        string? networkInterfaceId = "eni-0123") => new("smi-0123abcd", new ManagedInstanceState
+        string? networkInterfaceId = "eni-0123", int launchRound = 0) => new("smi-0123abcd", new ManagedInstanceState
     {
         Spec = Specs.Database(),
         Status = ManagedInstanceStatus.Recycling,
@@ -26,6 +26,7 @@ public sealed class LaunchStepTests
         {
             Kind = OperationKind.Recycle, Trigger = OperationTrigger.SpotInterruption, Step = SagaStep.Launch,
             StartedAt = default, StepStartedAt = default, NetworkInterfaceFree = networkInterfaceFree, LaunchRequested = launchRequested,
+            LaunchRound = launchRound,
         },
     }, DateTimeOffset.UnixEpoch, recorder.Grains(), TimeSpan.FromMinutes(3), CancellationToken.None) { JustCheckpointed = justCheckpointed };
 
@@ -89,6 +90,41 @@ public sealed class LaunchStepTests
         Assert.Equal(["ec2:DescribeInstancesAsync", "ec2:RunInstancesAsync", "instance:SetOwnerAsync"], recorder.Calls);
     }
 
+    [Theory]
+    [InlineData("shutting-down", new[] { "ec2:DescribeInstancesAsync" })]
+    [InlineData("stopped", new[] { "ec2:DescribeInstancesAsync", "ec2:TerminateInstancesAsync" })]
+    public async Task RunAgain_FindsTheInstanceItMadeGoingAwayUnrecorded_WaitsUntilItIsTerminatedWithoutLaunching(string state, string[] calls)
+    {
+        // Its onLaunch volumes outlive it unrecorded: clean-up can delete them only once it has let go of them.
+        var recorder = new Recorder { Tagged = [new Instance { InstanceId = "i-made", State = new InstanceState { Name = state } }] };
+
+        var result = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: true, launchRequested: true));
+
+        Assert.Equal(StepOutcome.Wait, result.Outcome);
+        Assert.Equal(WaitKind.InstanceState, result.WaitKind);
+        Assert.Contains("i-made", result.WaitingFor, StringComparison.Ordinal);
+        Assert.Equal(calls, recorder.Calls);
+    }
+
+    [Fact]
+    public async Task TokenOfALaunchThatIsTerminated_MovesToTheNextRoundBeforeLaunching_WithATokenOfItsOwn()
+    {
+        var recorder = new Recorder { SpentTokens = ["smi-0123abcd-g3-launch-m5.large-spot-us-east-1a"] };
+
+        var spent = await new LaunchStep(recorder.Ec2()).ExecuteAsync(Context(recorder, networkInterfaceFree: true, launchRequested: true));
+
+        Assert.Equal(StepOutcome.Checkpoint, spent.Outcome);
+        Assert.Equal(1, spent.State!.Operation!.LaunchRound);
+        Assert.Null(spent.State.Operation.NewInstanceId);
+
+        var next = await new LaunchStep(recorder.Ec2()).ExecuteAsync(
+            Context(recorder, networkInterfaceFree: true, launchRequested: true, justCheckpointed: true, launchRound: 1));
+
+        Assert.Equal(StepOutcome.Done, next.Outcome);
+        Assert.Equal("i-new", next.State!.Operation!.NewInstanceId);
+        Assert.Equal(["smi-0123abcd-g3-launch-m5.large-spot-us-east-1a", "smi-0123abcd-g3-launch-m5.large-spot-us-east-1a-r1"], recorder.Tokens);
+    }
+
     [Fact]
     public async Task NetworkInterfaceInUse_WaitsWithoutLaunching()
     {
@@ -124,6 +160,11 @@ public sealed class LaunchStepTests
 
         public List<Filter>? DescribeFilters { get; private set; }
 
+        /// <summary>Client tokens whose launch EC2 answers IdempotentInstanceTerminated.</summary>
+        public HashSet<string> SpentTokens { get; init; } = [];
+
+        public List<string> Tokens { get; } = [];
+
         public IGrainFactory Grains() => Proxy<IGrainFactory>((method, args) => method.GetGenericArguments()[0] switch
         {
             var t when t == typeof(INetworkInterfaceGrain) => Proxy<INetworkInterfaceGrain>((m, _) =>
@@ -149,7 +190,13 @@ public sealed class LaunchStepTests
             switch (method.Name)
             {
                 case nameof(IEc2Api.RunInstancesAsync):
-                    return Task.FromResult(new RunInstancesResponse { Reservation = new Reservation { Instances = [new Instance { InstanceId = "i-new" }] } });
+                    var token = ((RunInstancesRequest)args![0]!).ClientToken;
+                    Tokens.Add(token);
+                    return SpentTokens.Contains(token)
+                        ? Task.FromException<RunInstancesResponse>(new Amazon.EC2.AmazonEC2Exception("token spent") { ErrorCode = "IdempotentInstanceTerminated" })
+                        : Task.FromResult(new RunInstancesResponse { Reservation = new Reservation { Instances = [new Instance { InstanceId = "i-new" }] } });
+                case nameof(IEc2Api.TerminateInstancesAsync):
+                    return Task.FromResult(new TerminateInstancesResponse());
                 case nameof(IEc2Api.DescribeInstancesAsync):
                     DescribeFilters = ((DescribeInstancesRequest)args![0]!).Filters;
                     return Task.FromResult(new DescribeInstancesResponse { Reservations = Tagged.Count == 0 ? [] : [new Reservation { Instances = Tagged }] });
