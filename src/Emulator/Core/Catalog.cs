@@ -35,6 +35,9 @@ internal sealed class Catalog
 
     public string DefaultSecurityGroupId => World.Vpc.SecurityGroupId;
 
+    /// <summary>The VPC's security groups: the default one first.</summary>
+    public IReadOnlyList<string> SecurityGroupIds => [World.Vpc.SecurityGroupId, .. World.Vpc.AdditionalSecurityGroupIds];
+
     /// <summary>Throws InvalidGroup.NotFound for the first group that is not one of the VPC's, as EC2 does.</summary>
     public void RequireSecurityGroups(IEnumerable<string> groupIds)
     {

@@ -65,4 +65,7 @@ public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
 
     public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) =>
         ec2.DescribeSubnetsAsync(request, cancellationToken);
+
+    public Task<DescribeSecurityGroupsResponse> DescribeSecurityGroupsAsync(DescribeSecurityGroupsRequest request, CancellationToken cancellationToken) =>
+        ec2.DescribeSecurityGroupsAsync(request, cancellationToken);
 }

@@ -72,6 +72,9 @@ public sealed class InstrumentedEc2Api(IEc2Api inner, StatefulSpotMetrics metric
     public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, inner.DescribeSubnetsAsync, cancellationToken);
 
+    public Task<DescribeSecurityGroupsResponse> DescribeSecurityGroupsAsync(DescribeSecurityGroupsRequest request, CancellationToken cancellationToken) =>
+        CallAsync(request, inner.DescribeSecurityGroupsAsync, cancellationToken);
+
     /// <summary>The IAM / API action of a request type: <c>RunInstancesRequest</c> -> <c>RunInstances</c>.</summary>
     public static string ActionOf(Type requestType) => requestType.Name.EndsWith("Request", StringComparison.Ordinal)
         ? requestType.Name[..^"Request".Length]

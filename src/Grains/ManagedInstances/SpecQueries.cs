@@ -64,7 +64,37 @@ public sealed class SpecQueries(IEc2Api ec2)
             await CheckPrivateIpAsync(first, privateIp, importedFrom, cancellationToken);
         }
 
+        await CheckSecurityGroupsAsync(spec, first.VpcId, cancellationToken);
         return [.. spec.SubnetIds.Select(id => new SubnetZone(id, response.Subnets!.First(s => s.SubnetId == id).AvailabilityZone))];
+    }
+
+    /// <summary>The spec's security groups must exist, in the VPC of its subnets; else nothing is created.</summary>
+    public async Task CheckSecurityGroupsAsync(ManagedInstanceSpec spec, string? vpcId, CancellationToken cancellationToken)
+    {
+        var groupIds = spec.LaunchSpecification.SecurityGroupIds;
+        if (groupIds.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<SecurityGroup> groups;
+        try
+        {
+            groups = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [.. groupIds] }, cancellationToken))
+                .SecurityGroups ?? [];
+        }
+        catch (Amazon.EC2.AmazonEC2Exception exception) when (Ec2Errors.Classify(exception) == Ec2ErrorKind.NotFound)
+        {
+            throw new InvalidSpecException([$"'launchSpecification.securityGroupIds' names a security group EC2 does not know: {exception.Message}."]);
+        }
+
+        var elsewhere = groups.Where(g => vpcId is not null && g.VpcId is not null && g.VpcId != vpcId).Select(g => g.GroupId).ToList();
+        var missing = groupIds.Where(id => groups.All(g => g.GroupId != id)).ToList();
+        if (missing.Count > 0 || elsewhere.Count > 0)
+        {
+            throw new InvalidSpecException([.. missing.Select(id => $"'launchSpecification.securityGroupIds' names {id}, which EC2 does not know."),
+                .. elsewhere.Select(id => $"'launchSpecification.securityGroupIds' names {id}, which belongs to another VPC than the subnets ({vpcId}).")]);
+        }
     }
 
     /// <summary>The image must exist in the region and be one this account may launch; else nothing is created.</summary>

@@ -91,4 +91,25 @@ public sealed class BadInputTests(StatefulSpotClusterFixture fixture) : IClassFi
 
         Assert.Contains("this cluster manages us-east-1", refused.Message);
     }
+
+    [Fact]
+    public async Task ASecurityGroupEc2DoesNotKnow_IsRefusedBeforeAnyVolumeOrInterfaceIsCreated_AndTheVpcsOwnIsAccepted()
+    {
+        var id = Client.StatefulSpotClient.NewId();
+        var spec = InterruptionRecoveryTests.DatabaseSpec() with
+        {
+            LaunchSpecification = InterruptionRecoveryTests.DatabaseSpec().LaunchSpecification with { SecurityGroupIds = ["sg-00000000000000bad"] },
+        };
+
+        var refused = await Assert.ThrowsAsync<InvalidSpecException>(() => fixture.Client.CreateAsync(id, spec));
+
+        Assert.Contains("sg-00000000000000bad", refused.Message);
+        Assert.Null(await fixture.Client.GetAsync(id));
+        Assert.Empty((await fixture.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("tag:statefulspot:managed-instance", [id])] })).Volumes ?? []);
+        var accepted = await fixture.CreateActiveAsync(spec with
+        {
+            LaunchSpecification = spec.LaunchSpecification with { SecurityGroupIds = [DefaultWorld.SecurityGroupId] },
+        });
+        Assert.Equal(ManagedInstanceStatus.Active, accepted.Status);
+    }
 }

@@ -84,4 +84,19 @@ public sealed class RequestLimitsTests
         request.SecurityGroupIds = [DefaultWorld.SecurityGroupId];
         Assert.Single((await world.Ec2.RunInstancesAsync(request)).Reservation.Instances);
     }
+
+    [Fact]
+    public async Task DescribeSecurityGroups_ListsTheVpcsGroups_AndAnUnknownIdIsInvalidGroupNotFound()
+    {
+        await using var world = await EmulatorHarness.StartAsync();
+
+        var group = Assert.Single((await world.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [DefaultWorld.SecurityGroupId] })).SecurityGroups);
+        var unknown = await Assert.ThrowsAsync<AmazonEC2Exception>(() =>
+            world.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [DefaultWorld.SecurityGroupId, "sg-00000000000000bad"] }));
+
+        Assert.Equal(DefaultWorld.VpcId, group.VpcId);
+        Assert.Equal("default", group.GroupName);
+        Assert.Equal("InvalidGroup.NotFound", unknown.ErrorCode);
+        Assert.Contains("sg-00000000000000bad", unknown.Message);
+    }
 }

@@ -180,6 +180,8 @@ internal sealed class FakeEc2Api(TimeProvider time) : IEc2Api
 
     public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) => throw Unused();
 
+    public Task<DescribeSecurityGroupsResponse> DescribeSecurityGroupsAsync(DescribeSecurityGroupsRequest request, CancellationToken cancellationToken) => throw Unused();
+
     private static NotSupportedException Unused() => new("The gateway tests do not make this call.");
 
     private static AmazonEC2Exception Throttle() =>

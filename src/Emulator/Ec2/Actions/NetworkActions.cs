@@ -6,7 +6,7 @@ using StatefulSpot.Emulator.Ec2.Xml;
 
 namespace StatefulSpot.Emulator.Ec2.Actions;
 
-/// <summary>DescribeSubnets and DescribeAvailabilityZones over the static catalog.</summary>
+/// <summary>DescribeSubnets, DescribeAvailabilityZones and DescribeSecurityGroups over the static catalog.</summary>
 internal sealed class NetworkActions(Catalog catalog, EmulatorOptions options, NetworkXml xml)
 {
     private static readonly Dictionary<string, string> NoTags = new(StringComparer.Ordinal);
@@ -33,7 +33,21 @@ internal sealed class NetworkActions(Catalog catalog, EmulatorOptions options, N
 
     public void Register(Ec2ActionTable table) => table
         .ReadOnly("DescribeSubnets", DescribeSubnets)
-        .ReadOnly("DescribeAvailabilityZones", DescribeAvailabilityZones);
+        .ReadOnly("DescribeAvailabilityZones", DescribeAvailabilityZones)
+        .ReadOnly("DescribeSecurityGroups", DescribeSecurityGroups);
+
+    /// <summary>The VPC's groups (by GroupId.N, else all); an unknown id is InvalidGroup.NotFound, as EC2 answers.</summary>
+    private void DescribeSecurityGroups(Ec2Call call)
+    {
+        var ids = call.Request.StringList("GroupId");
+        if (ids.FirstOrDefault(id => !catalog.SecurityGroupIds.Contains(id, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw new Ec2Exception("InvalidGroup.NotFound", $"The security group '{unknown}' does not exist");
+        }
+
+        var groups = catalog.SecurityGroupIds.Where(g => ids.Count == 0 || ids.Contains(g));
+        call.Xml.Items("securityGroupInfo", groups, g => xml.SecurityGroup(call.Xml, g, g == catalog.DefaultSecurityGroupId));
+    }
 
     private void DescribeSubnets(Ec2Call call)
     {

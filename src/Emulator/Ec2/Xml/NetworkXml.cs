@@ -25,6 +25,18 @@ internal sealed class NetworkXml(SharedXml shared, EmulatorOptions options, Cata
         x.Tags(tags);
     }
 
+    public void SecurityGroup(Ec2XmlWriter x, string groupId, bool isDefault)
+    {
+        x.Element("ownerId", shared.OwnerId);
+        x.Element("groupId", groupId);
+        x.Element("groupName", isDefault ? "default" : groupId);
+        x.Element("groupDescription", isDefault ? "default VPC security group" : $"security group {groupId}");
+        x.Element("vpcId", catalog.VpcId);
+        x.Empty("ipPermissions");
+        x.Empty("ipPermissionsEgress");
+        x.Empty("tagSet");
+    }
+
     public void Zone(Ec2XmlWriter x, ZoneInfo z)
     {
         x.Element("zoneName", z.Name);

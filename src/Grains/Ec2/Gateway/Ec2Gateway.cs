@@ -130,6 +130,9 @@ public sealed class Ec2Gateway : IEc2Api
     public Task<DescribeSubnetsResponse> DescribeSubnetsAsync(DescribeSubnetsRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, _inner.DescribeSubnetsAsync, cancellationToken);
 
+    public Task<DescribeSecurityGroupsResponse> DescribeSecurityGroupsAsync(DescribeSecurityGroupsRequest request, CancellationToken cancellationToken) =>
+        CallAsync(request, _inner.DescribeSecurityGroupsAsync, cancellationToken);
+
     /// <summary>One call at its priority: waits for a token, and waits out EC2's own throttles, within the longest queue wait.</summary>
     private async Task<TResponse> CallAsync<TRequest, TResponse>(TRequest request, Func<TRequest, CancellationToken, Task<TResponse>> call,
         CancellationToken cancellationToken, bool unfiltered = false)
