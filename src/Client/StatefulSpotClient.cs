@@ -15,7 +15,7 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
 
     /// <summary>Creates a managed instance with the given id; repeating the call with the same spec is harmless.</summary>
     public Task<ManagedInstanceView> CreateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
-        Grain(id).CreateAsync(spec, cancellationToken);
+        NewGrain(id).CreateAsync(spec, cancellationToken);
 
     /// <summary>
     /// Imports an existing EC2 instance as a new managed instance (smi-xxxxxxxx): it is imaged, and the managed instance
@@ -26,7 +26,7 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
 
     /// <summary>Imports into the given id: repeating the call (after a timeout, say) does not import the instance twice.</summary>
     public Task<ManagedInstanceView> ImportAsync(string id, ImportRequest request, CancellationToken cancellationToken = default) =>
-        Grain(id).ImportAsync(request, cancellationToken);
+        NewGrain(id).ImportAsync(request, cancellationToken);
 
     /// <summary>Replaces the spec; launch settings apply at the next launch (recycle, resume or recovery).</summary>
     public Task<ManagedInstanceView> UpdateAsync(string id, ManagedInstanceSpec spec, CancellationToken cancellationToken = default) =>
@@ -69,7 +69,18 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     public async Task<IReadOnlyList<ManagedInstanceView>> ListAsync(CancellationToken cancellationToken = default)
     {
         var ids = await cluster.GetGrain<IManagedInstanceRegistryGrain>(IManagedInstanceRegistryGrain.Key).ListAsync(cancellationToken);
-        var views = await Task.WhenAll(ids.Select(id => GetAsync(id, cancellationToken)));
+        var views = await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                // Registered ids are keys storage already holds: no shape check, an older build's ids included.
+                return await cluster.GetGrain<IManagedInstanceGrain>(id).GetAsync(cancellationToken);
+            }
+            catch (ManagedInstanceNotFoundException)
+            {
+                return null;
+            }
+        }));
         return [.. views.OfType<ManagedInstanceView>().Where(v => v.Status != ManagedInstanceStatus.Deleted)];
     }
 
@@ -106,6 +117,9 @@ public sealed partial class StatefulSpotClient(IClusterClient cluster)
     /// <summary>A new managed-instance id: smi- and eight hex digits.</summary>
     public static string NewId() => "smi-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
-    /// <summary>The grain of a well-formed id; an id of another shape is refused here, before it becomes a grain (and storage) key.</summary>
-    private IManagedInstanceGrain Grain(string id) => cluster.GetGrain<IManagedInstanceGrain>(ManagedInstanceIds.Require(id));
+    /// <summary>The grain a new managed instance is created in: an id not shaped smi-… is refused before it becomes a grain (and storage) key.</summary>
+    private IManagedInstanceGrain NewGrain(string id) => cluster.GetGrain<IManagedInstanceGrain>(ManagedInstanceIds.Require(id));
+
+    /// <summary>The grain of an existing managed instance: an id no storage could hold is refused here.</summary>
+    private IManagedInstanceGrain Grain(string id) => cluster.GetGrain<IManagedInstanceGrain>(ManagedInstanceIds.RequireUsable(id));
 }

@@ -17,6 +17,15 @@ public static partial class ManagedInstanceIds
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when <paramref name="id"/> is not a managed-instance id.</summary>
     public static string Require(string? id) => Problem(id) is { } problem ? throw new ArgumentException(problem, nameof(id)) : id!;
 
+    /// <summary>
+    /// For calls on an existing managed instance: an id an older build may have created (any text) passes, but not one
+    /// no storage could hold (empty, over 128 characters, a control character or a '/'). New ids go through <see cref="Require"/>.
+    /// </summary>
+    public static string RequireUsable(string? id) =>
+        id is { Length: > 0 and <= 128 } && !id.Any(c => char.IsControl(c) || c == '/')
+            ? id
+            : throw new ArgumentException($"'{Printable(id)}' cannot be a managed-instance id; ids are smi- and 8 to 17 lowercase hexadecimal digits.", nameof(id));
+
     /// <summary>A bounded, printable rendering of untrusted text for a message.</summary>
     public static string Printable(string? text) => text is null
         ? "(null)"

@@ -40,13 +40,25 @@ public sealed class BadInputTests(StatefulSpotClusterFixture fixture) : IClassFi
     [InlineData("smi-0123abcd\u0000")]
     [InlineData("smi-0123abcd/x")]
     [InlineData("orders-db")]
-    public async Task AnIdThatIsNotAManagedInstanceId_IsRefusedByTheClient_BeforeItBecomesAGrainKey(string id)
+    public async Task AnIdThatIsNotAManagedInstanceId_IsNotCreated_TheClientRefusesItBeforeItBecomesAGrainKey(string id)
     {
         var refused = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.CreateAsync(id, InterruptionRecoveryTests.DatabaseSpec()));
 
         Assert.Contains("not a managed-instance id", refused.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.PauseAsync(id));
     }
+
+    [Theory]
+    [InlineData("smi-0123abcd\u0000")]
+    [InlineData("smi-0123abcd/x")]
+    public async Task AnIdNoStorageCouldHold_IsRefusedForEveryCall(string id)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.PauseAsync(id));
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetAsync(id));
+    }
+
+    [Fact]
+    public async Task AnOlderBuildsIdShape_IsStillReachable_ForCallsOnExistingManagedInstances() =>
+        await Assert.ThrowsAsync<ManagedInstanceNotFoundException>(() => fixture.Client.PauseAsync("orders-db"));
 
     [Fact]
     public async Task AnIdThatIsNotAManagedInstanceId_IsRefusedByTheGrainToo()

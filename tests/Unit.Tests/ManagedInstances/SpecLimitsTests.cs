@@ -129,4 +129,25 @@ public sealed class ManagedInstanceIdsTests
     [Fact]
     public void AVeryLongId_IsNamedShortly() =>
         Assert.InRange(ManagedInstanceIds.Problem("smi-" + new string('a', 600))!.Length, 1, 300);
+
+    [Theory]
+    [InlineData("orders-db", true)]
+    [InlineData("smi-0123abcd", true)]
+    [InlineData("", false)]
+    [InlineData("smi-0123abcd\u0000", false)]
+    [InlineData("a/b", false)]
+    public void ForCallsOnExistingOnes_AnyIdStorageCanHold_IsUsable(string id, bool usable)
+    {
+        if (usable)
+        {
+            Assert.Equal(id, ManagedInstanceIds.RequireUsable(id));
+        }
+        else
+        {
+            Assert.Throws<ArgumentException>(() => ManagedInstanceIds.RequireUsable(id));
+        }
+    }
+
+    [Fact]
+    public void AnIdOver128Characters_IsNotUsable() => Assert.Throws<ArgumentException>(() => ManagedInstanceIds.RequireUsable(new string('a', 129)));
 }
