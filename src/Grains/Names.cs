@@ -24,6 +24,12 @@ public static class TagKeys
     public const string Generation = "statefulspot:generation";
     public const string Device = "statefulspot:device";
 
+    /// <summary>
+    /// The Orleans cluster id of the cluster that launched an instance: a reconciler reaps only its own cluster's
+    /// unrecorded instances, never those of another StatefulSpot cluster in the same account and region.
+    /// </summary>
+    public const string Cluster = "statefulspot:cluster";
+
     /// <summary>An operator marks an instance importable with this tag set to "allowed"; the shipped IAM policy requires it.</summary>
     public const string Import = "statefulspot:import";
     public const string Name = "Name";

@@ -9,7 +9,7 @@ public static class LaunchRequests
 {
     public static RunInstancesRequest Build(string managedInstanceId, int generation, ManagedInstanceSpec spec,
         LaunchCandidate candidate, string availabilityZone, string? networkInterfaceId, string clientToken, string? rootImageId = null,
-        string? subnetId = null, IReadOnlyDictionary<string, string?>? onLaunchSnapshots = null)
+        string? subnetId = null, IReadOnlyDictionary<string, string?>? onLaunchSnapshots = null, string? clusterId = null)
     {
         var launch = spec.LaunchSpecification;
         var request = new RunInstancesRequest
@@ -38,8 +38,8 @@ public static class LaunchRequests
             ],
             TagSpecifications =
             [
-                Tags(ResourceType.Instance, managedInstanceId, generation, spec),
-                Tags(ResourceType.Volume, managedInstanceId, generation, spec),
+                Tags(ResourceType.Instance, managedInstanceId, generation, spec, clusterId),
+                Tags(ResourceType.Volume, managedInstanceId, generation, spec, clusterId),
             ],
         };
 
@@ -112,7 +112,7 @@ public static class LaunchRequests
         return request;
     }
 
-    public static TagSpecification Tags(ResourceType resourceType, string managedInstanceId, int generation, ManagedInstanceSpec spec)
+    public static TagSpecification Tags(ResourceType resourceType, string managedInstanceId, int generation, ManagedInstanceSpec spec, string? clusterId = null)
     {
         var tags = spec.LaunchSpecification.Tags
             .Where(t => !t.Key.StartsWith("statefulspot:", StringComparison.Ordinal) && t.Key != TagKeys.Name)
@@ -121,6 +121,10 @@ public static class LaunchRequests
         tags.Add(new Tag(TagKeys.Name, spec.Name));
         tags.Add(new Tag(TagKeys.ManagedInstance, managedInstanceId));
         tags.Add(new Tag(TagKeys.Generation, generation.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (clusterId is not null)
+        {
+            tags.Add(new Tag(TagKeys.Cluster, clusterId));
+        }
         return new TagSpecification { ResourceType = resourceType, Tags = tags };
     }
 }

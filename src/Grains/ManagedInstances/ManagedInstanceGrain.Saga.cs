@@ -73,6 +73,7 @@ public sealed partial class ManagedInstanceGrain
                     ReportedStates = TakeReported(),
                     JustStarted = justStarted,
                     JustCheckpointed = justCheckpointed,
+                    ClusterId = _clusterId,
                 };
                 justStarted = false;
                 justCheckpointed = false;

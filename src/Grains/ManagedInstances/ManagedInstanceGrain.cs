@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.ManagedInstances.Saga;
@@ -18,12 +19,14 @@ public sealed partial class ManagedInstanceGrain(
     [PersistentState("managed-instance", StorageNames.Instances)] IPersistentState<ManagedInstanceState> store,
     IEc2Api ec2,
     IOptions<ManagedInstanceOptions> options,
+    IOptions<ClusterOptions> cluster,
     TimeProvider time,
     IEnumerable<ISagaStepListener> listeners,
     ILogger<ManagedInstanceGrain> logger) : Grain, IManagedInstanceGrain, IRemindable
 {
     private const string ReminderName = "saga";
     private readonly ManagedInstanceOptions _options = options.Value;
+    private readonly string _clusterId = cluster.Value.ClusterId;
     private readonly SagaSteps _steps = new(ec2);
     private readonly SpecQueries _queries = new(ec2);
     private readonly ISagaStepListener[] _listeners = [.. listeners];

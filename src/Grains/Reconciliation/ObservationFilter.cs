@@ -20,12 +20,14 @@ public sealed record SettledInstance(string InstanceId, IReadOnlyList<string> Vo
 /// What one reconciliation pass keeps of an EC2 instance: its state, the volumes attached to it, the managed instance
 /// its tag names and when it was launched.
 /// </summary>
-public sealed record ObservedInstance(string? State, IReadOnlyList<string> AttachedVolumeIds, string? Owner = null, DateTimeOffset? LaunchedAt = null)
+public sealed record ObservedInstance(string? State, IReadOnlyList<string> AttachedVolumeIds, string? Owner = null, DateTimeOffset? LaunchedAt = null,
+    string? Cluster = null)
 {
     public static ObservedInstance Of(Instance instance) =>
         new(instance.State?.Name?.Value, [.. (instance.BlockDeviceMappings ?? []).Select(b => b.Ebs?.VolumeId).OfType<string>()],
             instance.Tags?.FirstOrDefault(t => t.Key == TagKeys.ManagedInstance)?.Value,
-            instance.LaunchTime is { } launched ? new DateTimeOffset(DateTime.SpecifyKind(launched, DateTimeKind.Utc)) : null);
+            instance.LaunchTime is { } launched ? new DateTimeOffset(DateTime.SpecifyKind(launched, DateTimeKind.Utc)) : null,
+            instance.Tags?.FirstOrDefault(t => t.Key == TagKeys.Cluster)?.Value);
 }
 
 /// <summary>Which observations are worth a managed instance's attention; pure.</summary>
@@ -51,15 +53,16 @@ public static class ObservationFilter
 public static class UnrecordedInstances
 {
     /// <summary>
-    /// The instances no settled managed instance names, launched more than <paramref name="grace"/> before
-    /// <paramref name="now"/>, with whether their owner is a registered managed instance (then it is asked before
-    /// anything is done; an owner that is not registered does not exist).
+    /// The instances of cluster <paramref name="clusterId"/> no settled managed instance names, launched more than
+    /// <paramref name="grace"/> before <paramref name="now"/>, with whether their owner is a registered managed instance
+    /// (then it is asked before anything is done; an owner that is not registered does not exist). An instance without
+    /// this cluster's tag is never a candidate: another StatefulSpot cluster in the account, or an older build, launched it.
     /// </summary>
     public static IReadOnlyList<(string InstanceId, string Owner, bool Registered)> Candidates(
         IReadOnlyDictionary<string, ObservedInstance> instances, IReadOnlySet<string> recorded, IReadOnlySet<string> registered,
-        DateTimeOffset now, TimeSpan grace) =>
+        DateTimeOffset now, TimeSpan grace, string clusterId) =>
         [.. instances
             .Where(i => !recorded.Contains(i.Key) && i.Value is { Owner: not null, LaunchedAt: { } launched } && now - launched >= grace
-                && i.Value.State is not "shutting-down")
+                && i.Value.State is not "shutting-down" && string.Equals(i.Value.Cluster, clusterId, StringComparison.Ordinal))
             .Select(i => (i.Key, i.Value.Owner!, registered.Contains(i.Value.Owner!)))];
 }

@@ -1,6 +1,7 @@
 using Amazon.EC2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using StatefulSpot.Grains.Ec2;
 using StatefulSpot.Grains.Ec2.Gateway;
 using StatefulSpot.Grains.Interfaces;
@@ -12,12 +13,14 @@ namespace StatefulSpot.Grains.Reconciliation;
 /// <summary>
 /// Lists the live instances StatefulSpot tagged, one DescribeInstances per page, and tells every Active managed
 /// instance what its instance looks like: EC2 calls grow with pages, not with managed instances. An instance tagged as
-/// ours that no state records, older than <see cref="ReconcilerOptions.UnrecordedGrace"/>, is terminated (a launch
-/// whose answer was lost, a managed instance deleted while it launched): nothing of ours runs, and bills, unrecorded.
+/// ours that no state records, older than <see cref="ReconcilerOptions.UnrecordedGrace"/> and launched by this cluster
+/// (<see cref="TagKeys.Cluster"/>), is terminated (a launch whose answer was lost, a managed instance deleted while it
+/// launched): nothing of ours runs, and bills, unrecorded.
 /// </summary>
 public sealed partial class ReconcilerGrain(
     IEc2Api ec2,
     IOptions<ReconcilerOptions> options,
+    IOptions<ClusterOptions> cluster,
     TimeProvider time,
     StatefulSpotMetrics metrics,
     ILogger<ReconcilerGrain> logger) : Grain, IReconcilerGrain
@@ -99,7 +102,8 @@ public sealed partial class ReconcilerGrain(
         HashSet<string> registered, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var leftovers = new List<string>();
-        foreach (var (instanceId, owner, isRegistered) in UnrecordedInstances.Candidates(instances, recorded, registered, now, _options.UnrecordedGrace))
+        foreach (var (instanceId, owner, isRegistered) in UnrecordedInstances.Candidates(instances, recorded, registered, now, _options.UnrecordedGrace,
+            cluster.Value.ClusterId))
         {
             if (!isRegistered || await GrainFactory.GetGrain<IManagedInstanceGrain>(owner).IsUnrecordedAsync(instanceId, cancellationToken))
             {

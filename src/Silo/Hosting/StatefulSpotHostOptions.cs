@@ -96,6 +96,10 @@ public sealed class StatefulSpotHostOptions
         {
             problems.Add($"{Section}:ClusterId must not be empty.");
         }
+        else if (ClusterId.Length > 256 || ClusterId.Any(char.IsControl))
+        {
+            problems.Add($"{Section}:ClusterId is tagged on every instance (statefulspot:cluster): at most 256 characters, no control characters.");
+        }
 
         if (string.IsNullOrWhiteSpace(ServiceId))
         {

@@ -63,6 +63,7 @@ public sealed class HostOptionsValidationTests
     [InlineData("StatefulSpot:AdvertisedAddress", "not an address", "StatefulSpot:AdvertisedAddress must be an IP address or a host name")]
     [InlineData("StatefulSpot:GatewayPort", "11111", "StatefulSpot:SiloPort and StatefulSpot:GatewayPort must be two different ports")]
     [InlineData("StatefulSpot:ClusterId", " ", "StatefulSpot:ClusterId must not be empty")]
+    [InlineData("StatefulSpot:ClusterId", "prod\u0007east", "StatefulSpot:ClusterId is tagged on every instance")]
     [InlineData("StatefulSpot:DashboardUrl", "localhost:5080", "StatefulSpot:DashboardUrl must be an http(s) URL")]
     [InlineData("StatefulSpot:Mode", "kubernetes", "StatefulSpot:Mode must be 'local' or 'cluster', not 'kubernetes'")]
     [InlineData("StatefulSpot:SiloPort", "eleven", "StatefulSpot:SiloPort")]

@@ -64,14 +64,21 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
     public async Task InstancesTaggedAsOursThatNoStateRecords_AreTerminated_AndTheRecordedOneIsLeftAlone()
     {
         var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
-        var leftover = await LaunchTaggedAsync(active.Id);
-        var ownerless = await LaunchTaggedAsync("smi-0000dead");
+        var cluster = fixture.Cluster.Options.ClusterId;
+        var leftover = await LaunchTaggedAsync(active.Id, cluster);
+        var ownerless = await LaunchTaggedAsync("smi-0000dead", cluster);
+        var otherClusters = await LaunchTaggedAsync("smi-0000beef", "another-statefulspot-cluster");
+        var olderBuilds = await LaunchTaggedAsync("smi-0000beef", cluster: null);
 
         var report = await Reconciler.ReconcileOnceAsync();
 
         Assert.Contains(leftover, report.UnrecordedTerminated);
         Assert.Contains(ownerless, report.UnrecordedTerminated);
         Assert.DoesNotContain(active.InstanceId, report.UnrecordedTerminated);
+        Assert.DoesNotContain(otherClusters, report.UnrecordedTerminated);
+        Assert.DoesNotContain(olderBuilds, report.UnrecordedTerminated);
+        Assert.Equal(new[] { olderBuilds, otherClusters }.Order(StringComparer.Ordinal),
+            (await fixture.LiveInstancesAsync("smi-0000beef")).Select(i => i.InstanceId).Order(StringComparer.Ordinal));
         Assert.Equal([active.InstanceId], (await fixture.LiveInstancesAsync(active.Id)).Where(i => i.State.Name != "shutting-down").Select(i => i.InstanceId));
         Assert.DoesNotContain(await fixture.LiveInstancesAsync("smi-0000dead"), i => i.State.Name != "shutting-down");
         Assert.Equal(ManagedInstanceStatus.Active, (await fixture.Client.GetAsync(active.Id))!.Status);
@@ -93,8 +100,8 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
         Assert.True(report.Ec2Calls < report.ManagedInstances, $"{report.Ec2Calls} EC2 calls for {report.ManagedInstances} managed instances");
     }
 
-    /// <summary>Launches an instance with a managed instance's tag, as a launch whose answer was lost leaves one.</summary>
-    private async Task<string> LaunchTaggedAsync(string managedInstanceId) =>
+    /// <summary>Launches an instance with a managed instance's tag (and a cluster's), as a launch whose answer was lost leaves one.</summary>
+    private async Task<string> LaunchTaggedAsync(string managedInstanceId, string? cluster) =>
         (await fixture.Ec2.RunInstancesAsync(new RunInstancesRequest
         {
             ImageId = DefaultWorld.ImageId,
@@ -102,7 +109,14 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
             MinCount = 1,
             MaxCount = 1,
             SubnetId = DefaultWorld.SubnetA,
-            TagSpecifications = [new TagSpecification { ResourceType = "instance", Tags = [new Tag("statefulspot:managed-instance", managedInstanceId)] }],
+            TagSpecifications =
+            [
+                new TagSpecification
+                {
+                    ResourceType = "instance",
+                    Tags = [new Tag("statefulspot:managed-instance", managedInstanceId), .. cluster is null ? Array.Empty<Tag>() : [new Tag("statefulspot:cluster", cluster)]],
+                },
+            ],
         })).Reservation.Instances.Single().InstanceId;
 
     private async Task WaitForVolumeAsync(string volumeId, string state)

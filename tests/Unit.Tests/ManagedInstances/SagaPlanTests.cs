@@ -107,6 +107,16 @@ public sealed class SagaPlanTests
     }
 
     [Fact]
+    public void LaunchRequest_TagsTheInstanceAndItsVolumesWithTheCluster()
+    {
+        var request = LaunchRequests.Build("smi-0123abcd", 3, Specs.Database(), new LaunchCandidate("m5.large", Spot: true), "us-east-1a", null, "token",
+            clusterId: "prod-east");
+
+        Assert.All([ResourceType.Instance, ResourceType.Volume], type =>
+            Assert.Contains(request.TagSpecifications.Single(t => t.ResourceType == type).Tags, t => t is { Key: "statefulspot:cluster", Value: "prod-east" }));
+    }
+
+    [Fact]
     public void LaunchRequest_WithoutPersistentEni_LaunchesIntoTheFirstSubnet()
     {
         var spec = Specs.Database(persistPrivateIp: false) with { Strategy = new StrategySpec { LifeCycle = LifeCycle.OnDemand } };

@@ -70,7 +70,8 @@ public sealed class UnrecordedInstancesTests
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-02T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
 
-    private static ObservedInstance Tagged(string owner, TimeSpan age, string state = "running") => new(state, [], owner, Now - age);
+    private static ObservedInstance Tagged(string owner, TimeSpan age, string state = "running", string? cluster = "ours") =>
+        new(state, [], owner, Now - age, cluster);
 
     [Fact]
     public void OnlyOldEnoughInstancesNoSettledManagedInstanceNames_AreCandidates_WithWhetherTheOwnerIsRegistered()
@@ -82,9 +83,11 @@ public sealed class UnrecordedInstancesTests
             ["i-young"] = Tagged("smi-a", TimeSpan.FromMinutes(2)),
             ["i-ownerless"] = Tagged("smi-gone", TimeSpan.FromHours(2)),
             ["i-ending"] = Tagged("smi-gone", TimeSpan.FromHours(2), "shutting-down"),
+            ["i-other-cluster"] = Tagged("smi-gone", TimeSpan.FromHours(2), cluster: "staging"),
+            ["i-older-build"] = Tagged("smi-gone", TimeSpan.FromHours(2), cluster: null),
         };
 
-        var candidates = UnrecordedInstances.Candidates(instances, new HashSet<string> { "i-recorded" }, new HashSet<string> { "smi-a" }, Now, Grace);
+        var candidates = UnrecordedInstances.Candidates(instances, new HashSet<string> { "i-recorded" }, new HashSet<string> { "smi-a" }, Now, Grace, "ours");
 
         Assert.Equal([("i-leftover", "smi-a", true), ("i-ownerless", "smi-gone", false)], candidates.OrderBy(c => c.InstanceId));
     }

@@ -32,6 +32,9 @@ public sealed record StepContext(
     /// <summary>The step runs again right after its own checkpoint in the same turn: nothing happened in between.</summary>
     public bool JustCheckpointed { get; init; }
 
+    /// <summary>The Orleans cluster id, tagged on what the step launches (<see cref="TagKeys.Cluster"/>).</summary>
+    public string? ClusterId { get; init; }
+
     /// <summary>The state an event reported for <paramref name="instanceId"/> since the step last ran, if any.</summary>
     public string? ReportedState(string instanceId) => ReportedStates.GetValueOrDefault(instanceId);
 

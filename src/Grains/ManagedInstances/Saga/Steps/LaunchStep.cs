@@ -61,7 +61,7 @@ public sealed class LaunchStep(IEc2Api ec2) : ISagaStep
         {
             var token = context.ClientToken($"launch-{candidate.InstanceType}-{candidate.Market}-{zone}" + (round > 0 ? $"-r{round}" : ""));
             var request = LaunchRequests.Build(context.ManagedInstanceId, state.Generation, spec, candidate, zone, state.NetworkInterfaceId, token,
-                state.RootImages.LastOrDefault()?.ImageId, subnetId, dataSnapshots);
+                state.RootImages.LastOrDefault()?.ImageId, subnetId, dataSnapshots, context.ClusterId);
             RunInstancesResponse response;
             try
             {
