@@ -363,7 +363,7 @@ internal sealed class Deployment : IAsyncDisposable
             await _postgres.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (!_options.Keep)
+        if (!_options.Keep && !(_options.Scenario == Scenario.Chaos && Chaos.ChaosScenario.Violated))
         {
             try
             {

@@ -8,7 +8,8 @@ internal sealed record ChaosWorld(
     IReadOnlyList<ChaosWorld.Volume> Volumes,
     IReadOnlyList<ChaosWorld.Tagged> NetworkInterfaces,
     IReadOnlyList<ChaosWorld.Tagged> Snapshots,
-    IReadOnlyList<ChaosWorld.Tagged> Images)
+    IReadOnlyList<ChaosWorld.Tagged> Images,
+    IReadOnlyList<ChaosWorld.Address> Addresses)
 {
     private const string OwnerTag = "statefulspot:managed-instance";
 
@@ -17,6 +18,8 @@ internal sealed record ChaosWorld(
     public sealed record Volume(string Id, string State, string? Owner, IReadOnlyList<string> AttachedTo);
 
     public sealed record Tagged(string Id, string State, string? Owner);
+
+    public sealed record Address(string AllocationId, string? InstanceId, string? PrivateIp);
 
     public static ChaosWorld Read(JsonDocument world)
     {
@@ -28,7 +31,8 @@ internal sealed record ChaosWorld(
                 [.. Items(v, "attachments").Select(a => Text(a, "instanceId")).OfType<string>()]))],
             [.. Items(root, "networkInterfaces").Select(n => new Tagged(Text(n, "networkInterfaceId")!, Text(n, "status") ?? "", Owner(n)))],
             [.. Items(root, "snapshots").Select(s => new Tagged(Text(s, "snapshotId")!, Text(s, "state") ?? "", Owner(s)))],
-            [.. Items(root, "images").Select(i => new Tagged(Text(i, "imageId")!, Text(i, "state") ?? "", Owner(i)))]);
+            [.. Items(root, "images").Select(i => new Tagged(Text(i, "imageId")!, Text(i, "state") ?? "", Owner(i)))],
+            [.. Items(root, "addresses").Select(a => new Address(Text(a, "allocationId")!, Text(a, "instanceId"), Text(a, "privateIpAddress")))]);
     }
 
     /// <summary>Instances of <paramref name="owner"/> that are not terminated.</summary>
