@@ -70,7 +70,19 @@ public interface IManagedInstanceGrain : IGrainWithStringKey
     [Alias("is-unrecorded")]
     Task<bool> IsUnrecordedAsync(string instanceId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Of these images and root snapshots tagged with the managed instance, those its state does not record and that the
+    /// reconciliation loop may delete: none while an operation runs, none of a deleted managed instance.
+    /// </summary>
+    [Alias("unrecorded-artifacts")]
+    Task<UnrecordedArtifactIds> UnrecordedArtifactsAsync(IReadOnlyList<string> imageIds, IReadOnlyList<string> snapshotIds,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Makes sure an unfinished operation is being driven (used by the sweep after a restart).</summary>
     [Alias("wake")]
     Task WakeAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>Images and snapshots no state records (<see cref="IManagedInstanceGrain.UnrecordedArtifactsAsync"/>).</summary>
+[GenerateSerializer, Immutable, Alias("statefulspot.unrecorded-artifact-ids")]
+public sealed record UnrecordedArtifactIds([property: Id(0)] IReadOnlyList<string> ImageIds, [property: Id(1)] IReadOnlyList<string> SnapshotIds);

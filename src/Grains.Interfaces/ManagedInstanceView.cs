@@ -169,4 +169,10 @@ public sealed record ReconcileReport
 
     /// <summary>Instances tagged as ours that no managed instance records, terminated by this pass.</summary>
     [Id(4)] public IReadOnlyList<string> UnrecordedTerminated { get; init; } = [];
+
+    /// <summary>
+    /// Images and root snapshots tagged as ours that no managed instance records, deleted by this pass (a pass sweeps
+    /// them at most every <c>StatefulSpot:Reconciler:ArtifactSweepInterval</c>).
+    /// </summary>
+    [Id(5)] public IReadOnlyList<string> UnrecordedArtifactsDeleted { get; init; } = [];
 }

@@ -35,6 +35,13 @@ public sealed partial class ManagedInstanceGrain
         }
     }
 
+    public Task<UnrecordedArtifactIds> UnrecordedArtifactsAsync(IReadOnlyList<string> imageIds, IReadOnlyList<string> snapshotIds,
+        CancellationToken cancellationToken = default)
+    {
+        var (images, snapshots) = Reconciliation.UnrecordedArtifacts.Of(State, imageIds, snapshotIds);
+        return Task.FromResult(new UnrecordedArtifactIds(images, snapshots));
+    }
+
     public Task<bool> IsUnrecordedAsync(string instanceId, CancellationToken cancellationToken = default) =>
         Task.FromResult(State.Spec is null || State.Status == ManagedInstanceStatus.Deleted
             || (State.Operation is null && instanceId != State.InstanceId && instanceId != State.ImportedFrom));

@@ -31,6 +31,7 @@ public sealed partial class ReconcilerGrain(
     private readonly ReconcilerOptions _options = options.Value;
     private readonly Dictionary<string, (SettledInstance Settled, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
+    private DateTimeOffset _lastArtifactSweep = DateTimeOffset.MinValue;
 
     public Task ForgetAsync(string managedInstanceId)
     {
@@ -89,17 +90,26 @@ public sealed partial class ReconcilerGrain(
             }
         }
 
-        var unrecorded = await TerminateUnrecordedAsync(instances, recorded, [.. ids], observedAt, cancellationToken);
+        var registered = ids.ToHashSet(StringComparer.Ordinal);
+        var unrecorded = await TerminateUnrecordedAsync(instances, recorded, registered, observedAt, cancellationToken);
+        IReadOnlyList<string> artifacts = [];
+        if (_options.ArtifactSweepInterval > TimeSpan.Zero && observedAt - _lastArtifactSweep >= _options.ArtifactSweepInterval)
+        {
+            _lastArtifactSweep = observedAt;
+            artifacts = await new ArtifactSweep(ec2, GrainFactory, metrics, logger).RunAsync(registered, observedAt, _options.UnrecordedGrace, cancellationToken);
+        }
+
         LogPass(ids.Count, instances.Count, calls, corrected.Count);
         return new ReconcileReport
         {
             ManagedInstances = ids.Count, InstancesSeen = instances.Count, Ec2Calls = calls, Corrected = corrected, UnrecordedTerminated = unrecorded,
+            UnrecordedArtifactsDeleted = artifacts,
         };
     }
 
     /// <summary>Terminates the instances tagged as ours that no managed instance records (its owner asked, when it exists).</summary>
     private async Task<IReadOnlyList<string>> TerminateUnrecordedAsync(Dictionary<string, ObservedInstance> instances, HashSet<string> recorded,
-        HashSet<string> registered, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlySet<string> registered, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var leftovers = new List<string>();
         foreach (var (instanceId, owner, isRegistered) in UnrecordedInstances.Candidates(instances, recorded, registered, now, _options.UnrecordedGrace,

@@ -26,6 +26,13 @@ public sealed class ReconcilerOptions
     /// </summary>
     public TimeSpan UnrecordedGrace { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How often a pass also lists the images and root snapshots tagged as ours (a DescribeImages and a DescribeSnapshots
+    /// per page for the whole account) and deletes those no state records, once older than <see cref="UnrecordedGrace"/>.
+    /// Default 1 hour; zero turns the sweep off.
+    /// </summary>
+    public TimeSpan ArtifactSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -42,6 +49,11 @@ public sealed class ReconcilerOptions
         if (UnrecordedGrace < TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(UnrecordedGrace)} must not be negative.");
+        }
+
+        if (ArtifactSweepInterval < TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{nameof(ArtifactSweepInterval)} must not be negative (zero turns the sweep off).");
         }
 
         if (PageSize is < 5 or > 1000)

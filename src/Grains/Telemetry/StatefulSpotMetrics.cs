@@ -47,6 +47,7 @@ public sealed class StatefulSpotMetrics
 
     /// <summary>Instances tagged as ours that no state recorded, terminated by the reconciliation loop.</summary>
     public const string UnrecordedTerminated = "statefulspot.reconciler.unrecorded_terminated";
+    public const string UnrecordedArtifacts = "statefulspot.reconciler.unrecorded_artifacts_deleted";
 
     public const string TriggerTag = "trigger";
     public const string OutcomeTag = "outcome";
@@ -73,6 +74,7 @@ public sealed class StatefulSpotMetrics
     private readonly Histogram<double> _eventLag;
     private readonly Histogram<double> _eventReceiveLag;
     private readonly Counter<long> _unrecordedTerminated;
+    private readonly Counter<long> _unrecordedArtifacts;
 
     public StatefulSpotMetrics(IMeterFactory meterFactory)
     {
@@ -88,6 +90,8 @@ public sealed class StatefulSpotMetrics
         _eventReceiveLag = Meter.CreateHistogram(EventReceiveLag, "s", "EventBridge event time to the silo's SQS receive.", advice: advice);
         _unrecordedTerminated = Meter.CreateCounter<long>(UnrecordedTerminated, "{instance}",
             "Instances tagged as StatefulSpot's that no managed instance recorded, terminated by the reconciliation loop.");
+        _unrecordedArtifacts = Meter.CreateCounter<long>(UnrecordedArtifacts, "{artifact}",
+            "Images and root snapshots tagged as StatefulSpot's that no managed instance recorded, deleted by the reconciliation loop.");
     }
 
     /// <summary>The meter this instance records on (the one to filter on in a <see cref="MeterListener"/>).</summary>
@@ -125,6 +129,8 @@ public sealed class StatefulSpotMetrics
         _eventReceiveLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>(EventKindTag, KindName(kind)));
 
     public void UnrecordedInstancesTerminated(int count) => _unrecordedTerminated.Add(count);
+
+    public void UnrecordedArtifactsDeleted(int count) => _unrecordedArtifacts.Add(count);
 
     // Tag values are spelled once per enum value, not formatted per measurement.
     private static string TriggerName(OperationTrigger value) => EnumNames<OperationTrigger>.Of(value);

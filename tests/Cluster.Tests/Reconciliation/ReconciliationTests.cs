@@ -12,9 +12,13 @@ public sealed class SilentEc2ClusterFixture : StatefulSpotClusterFixture
 {
     protected override EmulatorOptions CreateEmulatorOptions() => new() { TimeScale = TimeScale, EmitStateChangeEvents = false };
 
-    // No grace: the test's own leftovers are seconds old.
+    // No grace: the test's own leftovers are seconds old; and every pass sweeps images and snapshots.
     protected override void ConfigureSilo(ISiloBuilder silo) =>
-        silo.Services.Configure<ReconcilerOptions>(o => o.UnrecordedGrace = TimeSpan.Zero);
+        silo.Services.Configure<ReconcilerOptions>(o =>
+        {
+            o.UnrecordedGrace = TimeSpan.Zero;
+            o.ArtifactSweepInterval = TimeSpan.FromTicks(1);
+        });
 }
 
 public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClassFixture<SilentEc2ClusterFixture>
@@ -85,6 +89,35 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ImagesAndRootSnapshotsTaggedAsOursThatNoStateRecords_AreDeleted_AndEverythingElseIsKept()
+    {
+        var active = await fixture.CreateActiveAsync(InterruptionRecoveryTests.DatabaseSpec(persistPrivateIp: false));
+        var volumeId = active.Volumes.Single().VolumeId!;
+        var imageSnapshot = await SnapshotAsync(volumeId, active.Id);
+        var image = (await fixture.Ec2.RegisterImageAsync(new RegisterImageRequest
+        {
+            Name = $"leftover-{active.Id}",
+            RootDeviceName = "/dev/xvda",
+            BlockDeviceMappings = [new BlockDeviceMapping { DeviceName = "/dev/xvda", Ebs = new EbsBlockDevice { SnapshotId = imageSnapshot } }],
+            TagSpecifications = [new TagSpecification { ResourceType = "image", Tags = [new Tag("statefulspot:managed-instance", active.Id)] }],
+        })).ImageId;
+        var looseSnapshot = await SnapshotAsync(volumeId, active.Id);
+        var deviceSnapshot = await SnapshotAsync(volumeId, active.Id, device: "/dev/sdf");
+        var otherClusters = await SnapshotAsync(volumeId, "smi-0000cafe");
+
+        var report = await Reconciler.ReconcileOnceAsync();
+
+        Assert.Equal(new[] { image, imageSnapshot, looseSnapshot }.Order(StringComparer.Ordinal), report.UnrecordedArtifactsDeleted.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain((await fixture.Ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"] })).Images ?? [], i => i.ImageId == image);
+        var left = (await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["self"] })).Snapshots!.Select(s => s.SnapshotId).ToHashSet();
+        Assert.DoesNotContain(imageSnapshot, left);
+        Assert.DoesNotContain(looseSnapshot, left);
+        Assert.Contains(deviceSnapshot, left);
+        Assert.Contains(otherClusters, left);
+        Assert.Equal(ManagedInstanceStatus.Active, (await fixture.Client.GetAsync(active.Id))!.Status);
+    }
+
+    [Fact]
     public async Task HealthyManagedInstances_AreLeftAlone_AndEc2CallsGrowWithPagesNotManagedInstances()
     {
         for (var i = 0; i < 6; i++)
@@ -118,6 +151,24 @@ public sealed class ReconciliationTests(SilentEc2ClusterFixture fixture) : IClas
                 },
             ],
         })).Reservation.Instances.Single().InstanceId;
+
+    /// <summary>A completed snapshot of the volume tagged with a managed instance (and a device, for a per-device one).</summary>
+    private async Task<string> SnapshotAsync(string volumeId, string managedInstanceId, string? device = null)
+    {
+        List<Tag> tags = [new Tag("statefulspot:managed-instance", managedInstanceId), .. device is null ? Array.Empty<Tag>() : [new Tag("statefulspot:device", device)]];
+        var snapshotId = (await fixture.Ec2.CreateSnapshotAsync(new CreateSnapshotRequest
+        {
+            VolumeId = volumeId,
+            TagSpecifications = [new TagSpecification { ResourceType = "snapshot", Tags = tags }],
+        })).Snapshot.SnapshotId;
+        using var timeout = new CancellationTokenSource(StatefulSpotClusterFixture.Patience);
+        while ((await fixture.Ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshotId] }, timeout.Token)).Snapshots.Single().State.Value != "completed")
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
+        return snapshotId;
+    }
 
     private async Task WaitForVolumeAsync(string volumeId, string state)
     {

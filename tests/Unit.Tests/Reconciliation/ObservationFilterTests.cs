@@ -97,5 +97,7 @@ public sealed class UnrecordedInstancesTests
     {
         Assert.Empty(new ReconcilerOptions().Validate());
         Assert.Contains(new ReconcilerOptions { UnrecordedGrace = TimeSpan.FromSeconds(-1) }.Validate(), p => p.Contains("UnrecordedGrace", StringComparison.Ordinal));
+        Assert.Contains(new ReconcilerOptions { ArtifactSweepInterval = TimeSpan.FromSeconds(-1) }.Validate(), p => p.Contains("ArtifactSweepInterval", StringComparison.Ordinal));
+        Assert.Empty(new ReconcilerOptions { ArtifactSweepInterval = TimeSpan.Zero }.Validate());
     }
 }
