@@ -38,6 +38,8 @@ public static class ServiceCollectionExtensions
 
         services.AddOrleansClient(client =>
         {
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
             if (options.ConnectionString is { } connectionString)
             {
                 client.Configure<ClusterOptions>(o =>

@@ -22,6 +22,16 @@ public sealed class StatefulSpotClientOptions
     /// <summary>Gateway port of a silo on localhost, used when <see cref="ConnectionString"/> is null. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// How long a call waits for its answer before it fails with a <see cref="TimeoutException"/>: a call in flight to
+    /// a gateway silo that died fails after this, and the next call goes to a live gateway. Default 15 seconds
+    /// (Orleans' own default is 30). A create that timed out may still have happened: repeat it with the same id.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the client re-reads the live gateways from the membership table. Default 10 seconds (Orleans' own: 1 minute).</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Connects to the gateway of a silo on this machine (local mode) instead of discovering gateways in PostgreSQL.</summary>
     public StatefulSpotClientOptions UseLocalhost(int gatewayPort = 30000)
     {
@@ -52,6 +62,16 @@ public sealed class StatefulSpotClientOptions
         if (ConnectionString is null && GatewayPort is < 1 or > 65535)
         {
             problems.Add($"{nameof(GatewayPort)} must be between 1 and 65535.");
+        }
+
+        if (ResponseTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(ResponseTimeout)} must be positive (15 seconds by default).");
+        }
+
+        if (GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(GatewayListRefreshPeriod)} must be positive (10 seconds by default).");
         }
 
         return problems;

@@ -17,7 +17,7 @@ namespace StatefulSpot.Cluster.Tests.MultiProcess;
 /// .NET client that finds the gateways through PostgreSQL. One silo process is killed while recoveries run.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class MultiProcessClusterTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed partial class MultiProcessClusterTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
     private const string ClusterId = "mp-cluster";
     private const string ServiceId = "statefulspot-mp";
