@@ -1,3 +1,5 @@
+using StatefulSpot.Client.Security;
+
 namespace StatefulSpot.Client;
 
 /// <summary>
@@ -22,6 +24,13 @@ public sealed class StatefulSpotClientOptions
     /// <summary>Gateway port of a silo on localhost, used when <see cref="ConnectionString"/> is null. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Mutual TLS to the gateways: required when the silos run with <c>StatefulSpot:Tls</c>. Set
+    /// <see cref="StatefulSpotTlsOptions.CertificatePath"/> to this client's certificate (with <c>clientAuth</c> usage) and
+    /// <see cref="StatefulSpotTlsOptions.CaCertificatePath"/> to the CA that issued the silos' certificates. Default: off.
+    /// </summary>
+    public StatefulSpotTlsOptions Tls { get; set; } = new();
+
     /// <summary>Connects to the gateway of a silo on this machine (local mode) instead of discovering gateways in PostgreSQL.</summary>
     public StatefulSpotClientOptions UseLocalhost(int gatewayPort = 30000)
     {
@@ -30,7 +39,7 @@ public sealed class StatefulSpotClientOptions
         return this;
     }
 
-    /// <summary>Every setting that cannot work, each naming the property to fix.</summary>
+    /// <summary>Every setting that cannot work, each naming the property to fix (the TLS files are read to tell).</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -54,6 +63,10 @@ public sealed class StatefulSpotClientOptions
             problems.Add($"{nameof(GatewayPort)} must be between 1 and 65535.");
         }
 
+        problems.AddRange(TlsCredentialLoader.TryLoad(Tls, TlsKeyPrefix, TlsRole.Client).Problems);
         return problems;
     }
+
+    /// <summary>How problems name the TLS settings: <c>Tls.CertificatePath</c>.</summary>
+    internal const string TlsKeyPrefix = nameof(Tls) + ".";
 }
