@@ -67,8 +67,8 @@ public sealed record SiloHostMode(string EventQueueUrl, Action<IServiceCollectio
 public static class SiloHost
 {
     /// <summary>
-    /// The web host on <see cref="StatefulSpotHostOptions.DashboardUrl"/> with telemetry, the embedded client and the
-    /// health endpoints; a silo with
+    /// The web host on <see cref="StatefulSpotHostOptions.DashboardUrl"/> with telemetry, the embedded client, the
+    /// health endpoints and, with keys configured, its authentication; a silo with
     /// <see cref="StatefulSpotSiloBuilderExtensions.AddStatefulSpot"/> and the dashboard, its ports on the configured
     /// listen addresses and, when configured, behind mutual TLS; <paramref name="mode"/> adds the rest.
     /// </summary>
@@ -77,6 +77,7 @@ public static class SiloHost
         builder.WebHost.UseUrls(host.DashboardUrl);
         mode.AddAwsClients(builder.Services);
         builder.Services.AddStatefulSpotClient();
+        builder.AddStatefulSpotWebAuth(host.WebAuth);
         builder.AddStatefulSpotTelemetry(builder.Configuration);
         var tls = host.LoadTls();
         builder.UseOrleans(silo =>

@@ -3,7 +3,7 @@ using StatefulSpot.Client.Security;
 
 namespace StatefulSpot.Silo.Hosting;
 
-/// <summary>The listen addresses and mutual TLS of <see cref="StatefulSpotHostOptions"/>.</summary>
+/// <summary>The listen addresses, mutual TLS and the web host's authentication of <see cref="StatefulSpotHostOptions"/>.</summary>
 public sealed partial class StatefulSpotHostOptions
 {
     /// <summary>How problems name the TLS keys: <c>StatefulSpot:Tls:CertificatePath</c>.</summary>
@@ -34,5 +34,6 @@ public sealed partial class StatefulSpotHostOptions
         }
 
         problems.AddRange(TlsCredentialLoader.TryLoad(Tls, TlsKeyPrefix, TlsRole.Silo).Problems);
+        problems.AddRange(WebAuth.Validate(DashboardUrl));
     }
 }

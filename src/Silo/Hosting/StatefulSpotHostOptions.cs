@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using StatefulSpot.Client.Security;
+using StatefulSpot.Silo.Security;
 
 namespace StatefulSpot.Silo.Hosting;
 
@@ -23,7 +24,10 @@ public sealed partial class StatefulSpotHostOptions
     /// <summary>Where local mode keeps its SQLite database and the emulator's world file. Default <c>data</c> (relative to the working directory).</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Where the web host (Orleans dashboard) listens. Default http://127.0.0.1:5080; loopback unless changed.</summary>
+    /// <summary>
+    /// Where the web host (Orleans dashboard, /metrics, health) listens. Default http://127.0.0.1:5080; loopback unless
+    /// changed. Any other address needs <see cref="WebAuth"/> keys (or its explicit AllowAnonymous).
+    /// </summary>
     public string DashboardUrl { get; set; } = "http://127.0.0.1:5080";
 
     /// <summary>Orleans ClusterId: silos (and clients) with the same one form a cluster. Default <c>statefulspot-local</c>.</summary>
@@ -58,6 +62,9 @@ public sealed partial class StatefulSpotHostOptions
 
     /// <summary>Mutual TLS on the silo and gateway ports (section <c>StatefulSpot:Tls</c>). Default: off.</summary>
     public StatefulSpotTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Who may read the web host (section <c>StatefulSpot:WebAuth</c>). Default: no keys, loopback only.</summary>
+    public WebAuthOptions WebAuth { get; set; } = new();
 
     /// <summary>Cluster mode: URL of the SQS queue EventBridge delivers the EC2 events to. Required there.</summary>
     public string? EventQueueUrl { get; set; }
