@@ -16,12 +16,12 @@ public static class AddressNotAvailable
             return null;
         }
 
-        var configured = new[]
+        var configured = new (string Key, string? Value)[]
         {
             ("StatefulSpot:SiloListenAddress", host.SiloListenAddress),
             ("StatefulSpot:GatewayListenAddress", host.GatewayListenAddress),
             ("StatefulSpot:DashboardUrl", host.DashboardUrl),
-        }.Where(s => s.Item2 is not null).Select(s => $"{s.Item1} ({s.Item2})");
+        }.Where(s => s.Value is not null).Select(s => $"{s.Key} ({s.Value})");
         return $"an address to listen on is not an address of this host: check {string.Join(", ", configured)}; "
             + "use one of this host's IP addresses, or 0.0.0.0 for every address.";
     }
