@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using StatefulSpot.Client.Security;
 
 namespace StatefulSpot.Client;
 
@@ -19,11 +20,19 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Adds an Orleans cluster client that connects to a StatefulSpot cluster as <paramref name="configure"/> says
     /// (PostgreSQL gateway discovery, or localhost), and <see cref="StatefulSpotClient"/> over it. The client connects when
-    /// the host starts. Throws <see cref="ArgumentException"/> naming every setting to fix.
+    /// the host starts; with <see cref="StatefulSpotClientOptions.Tls"/> set, over mutual TLS. Throws
+    /// <see cref="ArgumentException"/> naming every setting to fix (a missing certificate file, a wrong password...).
     /// </summary>
     /// <example><code>
     /// services.AddStatefulSpotClient(o => { o.ConnectionString = cs; o.ClusterId = "prod"; o.ServiceId = "statefulspot"; });
     /// services.AddStatefulSpotClient(o => o.UseLocalhost(30000));
+    /// services.AddStatefulSpotClient(o =>
+    /// {
+    ///     o.UseLocalhost(30000);
+    ///     o.Tls.CertificatePath = "/etc/statefulspot/client.pfx";
+    ///     o.Tls.CertificatePassword = password;
+    ///     o.Tls.CaCertificatePath = "/etc/statefulspot/ca.pem";
+    /// });
     /// </code></example>
     public static IServiceCollection AddStatefulSpotClient(this IServiceCollection services, Action<StatefulSpotClientOptions> configure)
     {
@@ -36,10 +45,16 @@ public static class ServiceCollectionExtensions
             throw new ArgumentException("The StatefulSpot client settings are invalid: " + string.Join(" ", problems), nameof(configure));
         }
 
+        var tls = options.Tls.IsEnabled ? TlsCredentialLoader.Load(options.Tls, StatefulSpotClientOptions.TlsKeyPrefix, TlsRole.Client) : null;
         services.AddOrleansClient(client =>
         {
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
+            if (tls is not null)
+            {
+                client.UseTls(tls.Certificate, tls.Apply);
+            }
+
             if (options.ConnectionString is { } connectionString)
             {
                 client.Configure<ClusterOptions>(o =>

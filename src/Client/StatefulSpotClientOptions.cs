@@ -1,3 +1,5 @@
+using StatefulSpot.Client.Security;
+
 namespace StatefulSpot.Client;
 
 /// <summary>
@@ -32,6 +34,13 @@ public sealed class StatefulSpotClientOptions
     /// <summary>How often the client re-reads the live gateways from the membership table. Default 10 seconds (Orleans' own: 1 minute).</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Mutual TLS to the gateways: required when the silos run with <c>StatefulSpot:Tls</c>. Set
+    /// <see cref="StatefulSpotTlsOptions.CertificatePath"/> to this client's certificate (with <c>clientAuth</c> usage) and
+    /// <see cref="StatefulSpotTlsOptions.CaCertificatePath"/> to the CA that issued the silos' certificates. Default: off.
+    /// </summary>
+    public StatefulSpotTlsOptions Tls { get; set; } = new();
+
     /// <summary>Connects to the gateway of a silo on this machine (local mode) instead of discovering gateways in PostgreSQL.</summary>
     public StatefulSpotClientOptions UseLocalhost(int gatewayPort = 30000)
     {
@@ -40,7 +49,7 @@ public sealed class StatefulSpotClientOptions
         return this;
     }
 
-    /// <summary>Every setting that cannot work, each naming the property to fix.</summary>
+    /// <summary>Every setting that cannot work, each naming the property to fix (the TLS files are read to tell).</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -74,6 +83,10 @@ public sealed class StatefulSpotClientOptions
             problems.Add($"{nameof(GatewayListRefreshPeriod)} must be positive (10 seconds by default).");
         }
 
+        problems.AddRange(TlsCredentialLoader.TryLoad(Tls, TlsKeyPrefix, TlsRole.Client).Problems);
         return problems;
     }
+
+    /// <summary>How problems name the TLS settings: <c>Tls.CertificatePath</c>.</summary>
+    internal const string TlsKeyPrefix = nameof(Tls) + ".";
 }

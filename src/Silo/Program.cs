@@ -121,13 +121,18 @@ public static partial class Program
             return failed;
         }
 
+        if (!host.Tls.IsEnabled)
+        {
+            LogClusterWithoutTls(logger, host.SiloListenIPAddress.ToString(), host.SiloPort, host.GatewayListenIPAddress.ToString(), host.GatewayPort);
+        }
+
         Console.WriteLine($"StatefulSpot (cluster mode) is up. Cluster: {host.ClusterId}  Silo port: {host.SiloPort}  Gateway port: {host.GatewayPort}  "
-            + $"Dashboard: {host.DashboardUrl}  Database: {database}");
+            + $"TLS: {(host.Tls.IsEnabled ? "mutual" : "off")}  Dashboard: {host.DashboardUrl}  Database: {database}");
         await app.WaitForShutdownAsync();
         return 0;
     }
 
-    /// <summary>Starts the host; a port in use is a clear sentence and exit code 2, not an unhandled exception.</summary>
+    /// <summary>Starts the host; a port in use or an address this host lacks is a clear sentence and exit code 2, not an unhandled exception.</summary>
     private static async Task<int?> StartAsync(WebApplication app, StatefulSpotHostOptions host)
     {
         try
@@ -135,7 +140,7 @@ public static partial class Program
             await app.StartAsync();
             return null;
         }
-        catch (Exception exception) when (PortInUse.Explain(exception, host) is { } explained)
+        catch (Exception exception) when ((PortInUse.Explain(exception, host) ?? AddressNotAvailable.Explain(exception, host)) is { } explained)
         {
             await Console.Error.WriteLineAsync("StatefulSpot cannot start: " + explained);
             await app.DisposeAsync();
@@ -191,4 +196,8 @@ public static partial class Program
 
     [LoggerMessage(2, LogLevel.Error, "PostgreSQL schema could not be applied to {Database}")]
     private static partial void LogSchemaFailed(ILogger logger, Exception exception, string database);
+
+    [LoggerMessage(3, LogLevel.Warning, "Cluster mode without TLS: whoever reaches {SiloAddress}:{SiloPort} or {GatewayAddress}:{GatewayPort} and knows the "
+        + "cluster id can join the cluster or call every grain; set StatefulSpot:Tls (README: Security)")]
+    private static partial void LogClusterWithoutTls(ILogger logger, string siloAddress, int siloPort, string gatewayAddress, int gatewayPort);
 }

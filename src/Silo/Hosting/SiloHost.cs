@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +9,7 @@ using Orleans.Dashboard;
 using StatefulSpot.Client;
 using StatefulSpot.Emulator;
 using StatefulSpot.Grains;
+using StatefulSpot.Silo.Security;
 using StatefulSpot.Silo.Storage;
 
 namespace StatefulSpot.Silo.Hosting;
@@ -34,7 +36,7 @@ public sealed record SiloHostMode(string EventQueueUrl, Action<IServiceCollectio
             silo.UseInMemoryReminderService();
         });
 
-    /// <summary>N silos on PostgreSQL (clustering, grain state, reminders), listening on every address; AWS (or endpoint overrides) from <see cref="StatefulSpotHostOptions.Aws"/>.</summary>
+    /// <summary>N silos on PostgreSQL (clustering, grain state, reminders); AWS (or endpoint overrides) from <see cref="StatefulSpotHostOptions.Aws"/>.</summary>
     public static SiloHostMode Cluster(StatefulSpotHostOptions host, IConfiguration configuration) => new(
         host.EventQueueUrl!,
         services => services.AddAwsClients(host.Aws),
@@ -45,13 +47,14 @@ public sealed record SiloHostMode(string EventQueueUrl, Action<IServiceCollectio
                 o.ClusterId = host.ClusterId;
                 o.ServiceId = host.ServiceId;
             });
+            // What others are told; where the ports listen (every address unless configured) is set by SiloHost.Build.
             if (host.AdvertisedAddress is { } advertised)
             {
-                silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, AddressFamily.InterNetwork);
             }
             else
             {
-                silo.ConfigureEndpoints(host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(host.SiloPort, host.GatewayPort);
             }
 
             // Failure detection can be tuned (Orleans ClusterMembershipOptions: ProbeTimeout, NumMissedProbesLimit...).
@@ -64,19 +67,32 @@ public sealed record SiloHostMode(string EventQueueUrl, Action<IServiceCollectio
 public static class SiloHost
 {
     /// <summary>
-    /// The web host on <see cref="StatefulSpotHostOptions.DashboardUrl"/> with telemetry, the embedded client and the
-    /// health endpoints, and a silo with <see cref="StatefulSpotSiloBuilderExtensions.AddStatefulSpot"/> and the
-    /// dashboard; <paramref name="mode"/> adds the rest.
+    /// The web host on <see cref="StatefulSpotHostOptions.DashboardUrl"/> with telemetry, the embedded client, the
+    /// health endpoints and, with keys configured, its authentication; a silo with
+    /// <see cref="StatefulSpotSiloBuilderExtensions.AddStatefulSpot"/> and the dashboard, its ports on the configured
+    /// listen addresses and, when configured, behind mutual TLS; <paramref name="mode"/> adds the rest.
     /// </summary>
     public static WebApplication Build(WebApplicationBuilder builder, StatefulSpotHostOptions host, SiloHostMode mode)
     {
         builder.WebHost.UseUrls(host.DashboardUrl);
         mode.AddAwsClients(builder.Services);
         builder.Services.AddStatefulSpotClient();
+        builder.AddStatefulSpotWebAuth(host.WebAuth);
         builder.AddStatefulSpotTelemetry(builder.Configuration);
+        var tls = host.LoadTls();
         builder.UseOrleans(silo =>
         {
             mode.ConfigureSilo(silo);
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new IPEndPoint(host.SiloListenIPAddress, host.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(host.GatewayListenIPAddress, host.GatewayPort);
+            });
+            if (tls is not null)
+            {
+                silo.UseStatefulSpotTls(tls);
+            }
+
             silo.AddStatefulSpot(mode.EventQueueUrl, builder.Configuration);
             silo.AddDashboard();
         });

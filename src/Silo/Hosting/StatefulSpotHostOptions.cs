@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using StatefulSpot.Client.Security;
+using StatefulSpot.Silo.Security;
 
 namespace StatefulSpot.Silo.Hosting;
 
@@ -12,7 +14,7 @@ public enum HostMode
 }
 
 /// <summary>How the silo host runs. Bound from configuration section <see cref="Section"/>.</summary>
-public sealed class StatefulSpotHostOptions
+public sealed partial class StatefulSpotHostOptions
 {
     public const string Section = "StatefulSpot";
 
@@ -22,7 +24,10 @@ public sealed class StatefulSpotHostOptions
     /// <summary>Where local mode keeps its SQLite database and the emulator's world file. Default <c>data</c> (relative to the working directory).</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Where the web host (Orleans dashboard) listens. Default http://127.0.0.1:5080; loopback unless changed.</summary>
+    /// <summary>
+    /// Where the web host (Orleans dashboard, /metrics, health) listens. Default http://127.0.0.1:5080; loopback unless
+    /// changed. Any other address needs <see cref="WebAuth"/> keys (or its explicit AllowAnonymous).
+    /// </summary>
     public string DashboardUrl { get; set; } = "http://127.0.0.1:5080";
 
     /// <summary>Orleans ClusterId: silos (and clients) with the same one form a cluster. Default <c>statefulspot-local</c>.</summary>
@@ -42,9 +47,24 @@ public sealed class StatefulSpotHostOptions
 
     /// <summary>
     /// Cluster mode: the IP address or host name other silos and clients reach this silo at. Default: this host's first
-    /// IPv4 address. The silo listens on every address either way.
+    /// IPv4 address. Where the ports listen is <see cref="SiloListenAddress"/> and <see cref="GatewayListenAddress"/>.
     /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// The IP address the silo-to-silo port listens on, e.g. the host's private address. Default: local mode 127.0.0.1,
+    /// cluster mode every address (0.0.0.0).
+    /// </summary>
+    public string? SiloListenAddress { get; set; }
+
+    /// <summary>The IP address the client gateway port listens on. Default: local mode 127.0.0.1, cluster mode every address (0.0.0.0).</summary>
+    public string? GatewayListenAddress { get; set; }
+
+    /// <summary>Mutual TLS on the silo and gateway ports (section <c>StatefulSpot:Tls</c>). Default: off.</summary>
+    public StatefulSpotTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Who may read the web host (section <c>StatefulSpot:WebAuth</c>). Default: no keys, loopback only.</summary>
+    public WebAuthOptions WebAuth { get; set; } = new();
 
     /// <summary>Cluster mode: URL of the SQS queue EventBridge delivers the EC2 events to. Required there.</summary>
     public string? EventQueueUrl { get; set; }
@@ -116,6 +136,7 @@ public sealed class StatefulSpotHostOptions
             ValidateCluster(problems);
         }
 
+        ValidateSecurity(problems);
         return problems;
     }
 

@@ -34,6 +34,9 @@ public sealed class HostOptionsValidationTests
             ["StatefulSpot:GatewayPort"] = "30001",
             ["StatefulSpot:AdvertisedAddress"] = "10.0.0.5",
             ["StatefulSpot:DashboardUrl"] = "http://0.0.0.0:8080",
+            ["StatefulSpot:WebAuth:ApiKeys:0"] = "0123456789abcdef0123456789abcdef",
+            ["StatefulSpot:SiloListenAddress"] = "10.0.0.5",
+            ["StatefulSpot:GatewayListenAddress"] = "0.0.0.0",
             ["StatefulSpot:Aws:Ec2ServiceUrl"] = "http://emulator:4566",
             ["StatefulSpot:Aws:SqsServiceUrl"] = "http://emulator:4566",
         });
@@ -42,6 +45,8 @@ public sealed class HostOptionsValidationTests
         Assert.Equal(HostMode.Cluster, options.Mode);
         Assert.Equal(("prod", "spot", 11112, 30001, "10.0.0.5"), (options.ClusterId, options.ServiceId, options.SiloPort, options.GatewayPort, options.AdvertisedAddress));
         Assert.Equal(("us-east-1", "http://emulator:4566", "http://emulator:4566"), (options.Aws.Region, options.Aws.Ec2ServiceUrl, options.Aws.SqsServiceUrl));
+        Assert.Equal(("10.0.0.5", "0.0.0.0"), (options.SiloListenAddress, options.GatewayListenAddress));
+        Assert.Equal(["0123456789abcdef0123456789abcdef"], options.WebAuth.ApiKeys);
     }
 
     [Theory]
