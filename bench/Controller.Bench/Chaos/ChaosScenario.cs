@@ -48,11 +48,7 @@ internal static class ChaosScenario
         var events = await ChaosSchedule.InjectAsync(deployment, chaos, options, random, initial, ct).ConfigureAwait(false);
         Console.WriteLine($"Faults stopped after {options.FaultSeconds} s: {string.Join(", ", events.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}"))}");
 
-        var (settled, allSettled) = await Fleet.WaitAsync(client, [.. modes.Keys],
-            v => v.CurrentStep is null && v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error,
-            TimeSpan.FromMinutes(15), options.Concurrency, "settling", ct).ConfigureAwait(false);
-        using var worldDocument = await emulator.WorldAsync(ct).ConfigureAwait(false);
-        var world = ChaosWorld.Read(worldDocument);
+        var (settled, allSettled, world) = await SettledWorldAsync(deployment, [.. modes.Keys], options, ct).ConfigureAwait(false);
 
         var errors = settled.Values.Where(v => v.Status == ManagedInstanceStatus.Error).ToList();
         var volumesLost = new List<string>();
@@ -151,6 +147,35 @@ internal static class ChaosScenario
         }
 
         return summary;
+    }
+
+    /// <summary>
+    /// Waits until every managed instance is settled, then reads the world and every view again: a signal the schedule
+    /// sent before the faults stopped may start an operation after a managed instance was first seen settled (a
+    /// rebalance's interruption, a Health event's start), and the checks must compare the world with views of the same
+    /// moment. Up to five rounds, until no view changed around the world's reading.
+    /// </summary>
+    private static async Task<(Dictionary<string, ManagedInstanceView> Settled, bool AllSettled, ChaosWorld World)> SettledWorldAsync(
+        Deployment deployment, IReadOnlyList<string> ids, BenchOptions options, CancellationToken ct)
+    {
+        static bool Settled(ManagedInstanceView v) => v.CurrentStep is null && v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error;
+        for (var round = 1; ; round++)
+        {
+            var (settled, allSettled) = await Fleet.WaitAsync(deployment.Client, ids, Settled, TimeSpan.FromMinutes(15), options.Concurrency,
+                "settling", ct).ConfigureAwait(false);
+            using var document = await deployment.Emulator.WorldAsync(ct).ConfigureAwait(false);
+            var world = ChaosWorld.Read(document);
+            var (again, _) = await Fleet.WaitAsync(deployment.Client, ids, _ => true, TimeSpan.FromMinutes(5), options.Concurrency, "re-reading", ct)
+                .ConfigureAwait(false);
+            var moved = ids.Where(id => !settled.TryGetValue(id, out var before) || !again.TryGetValue(id, out var after) || !Settled(after)
+                || after.Generation != before.Generation || after.InstanceId != before.InstanceId).ToList();
+            if (moved.Count == 0 || round == 5 || !allSettled)
+            {
+                return (moved.Count == 0 ? settled : again, allSettled && moved.Count == 0, world);
+            }
+
+            Console.WriteLine($"  {moved.Count} managed instance(s) began an operation after they settled (round {round}): settling again");
+        }
     }
 
     private static string Listed(IEnumerable<string> items)
