@@ -21,6 +21,14 @@ public interface IVolumeGrain : IGrainWithStringKey
     Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Detaches the volume from <paramref name="instanceId"/> (which may still run: a data volume only) unless it is not
+    /// attached there or already detaching; <paramref name="force"/> forces a detach that is stuck. Returns the volume
+    /// as the call left it.
+    /// </summary>
+    [Alias("detach")]
+    Task<VolumeView> DetachAsync(string instanceId, bool force, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Makes an existing volume this device's volume from now on (a volume EC2 created through a launch
     /// block-device mapping); the volume it replaces is not touched.
     /// </summary>

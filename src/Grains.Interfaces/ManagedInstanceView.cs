@@ -130,13 +130,31 @@ public sealed record OperationRecord
     [Id(10)] public DateTimeOffset? ReplacementRunningAt { get; init; }
     [Id(11)] public DateTimeOffset? VolumesAttachedAt { get; init; }
 
-    /// <summary>Old instance terminated until every volume is attached to the replacement.</summary>
+    /// <summary>
+    /// EC2's side of the downtime: the old instance terminated (or, in an early cutover, its volumes detached from it)
+    /// until every volume is attached to the replacement.
+    /// </summary>
     [Id(12)] public TimeSpan? Downtime { get; init; }
     [Id(13)] public string? Error { get; init; }
     [Id(14)] public string? NoticeId { get; init; }
 
     /// <summary>Instance type, AZ and market the replacement was launched in.</summary>
     [Id(15)] public string? Placement { get; init; }
+
+    /// <summary>
+    /// When the old instance stopped serving, as the application sees it: it left <c>running</c> (EC2 began shutting it
+    /// down, or our TerminateInstances did), or our own cutover began detaching its volumes, whichever came first.
+    /// </summary>
+    [Id(16)] public DateTimeOffset? ServiceStoppedAt { get; init; }
+
+    /// <summary>When the replacement served again: running, every data volume attached, its address (Elastic IP) in place.</summary>
+    [Id(17)] public DateTimeOffset? ServiceRestoredAt { get; init; }
+
+    /// <summary>
+    /// Downtime as the application sees it: <see cref="ServiceStoppedAt"/> to <see cref="ServiceRestoredAt"/>. Longer than
+    /// <see cref="Downtime"/> by the time the old instance spends shutting down; on the silo's clock, which is AWS's.
+    /// </summary>
+    [Id(18)] public TimeSpan? AppDowntime { get; init; }
 }
 
 /// <summary>What the reconciler saw of a managed instance's current EC2 instance.</summary>

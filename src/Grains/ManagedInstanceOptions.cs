@@ -47,6 +47,13 @@ public sealed class ManagedInstanceOptions
     /// </summary>
     public TimeSpan MinimumSnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long before EC2's interruption a pre-staged recycle cuts over when the spec's <c>strategy.drainingTimeout</c>
+    /// does not come sooner: the data volumes leave the old instance this long before EC2 would stop it, so that they
+    /// are free (a detach takes 1-4 s) before its shutdown could hold them for 20 s or more. Default 10 seconds.
+    /// </summary>
+    public TimeSpan CutoverLead { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Problems with the values, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -57,6 +64,10 @@ public sealed class ManagedInstanceOptions
         Positive(StepTimeout, nameof(StepTimeout));
         Positive(CapacityPoolAvoidance, nameof(CapacityPoolAvoidance));
         Positive(MinimumSnapshotInterval, nameof(MinimumSnapshotInterval));
+        if (CutoverLead < TimeSpan.Zero || CutoverLead >= ManagedInstances.NoticePolicy.InterruptionLead)
+        {
+            problems.Add($"{Section}:{nameof(CutoverLead)} must be at least 0 and less than the two-minute interruption warning; it is {CutoverLead}.");
+        }
         if (RetryMaxDelay < RetryBaseDelay)
         {
             problems.Add($"{Section}:{nameof(RetryMaxDelay)} must be at least {nameof(RetryBaseDelay)}.");

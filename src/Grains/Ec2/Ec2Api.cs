@@ -24,6 +24,9 @@ public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
     public Task<AttachVolumeResponse> AttachVolumeAsync(AttachVolumeRequest request, CancellationToken cancellationToken) =>
         ec2.AttachVolumeAsync(request, cancellationToken);
 
+    public Task<DetachVolumeResponse> DetachVolumeAsync(DetachVolumeRequest request, CancellationToken cancellationToken) =>
+        ec2.DetachVolumeAsync(request, cancellationToken);
+
     public Task<CreateNetworkInterfaceResponse> CreateNetworkInterfaceAsync(CreateNetworkInterfaceRequest request, CancellationToken cancellationToken) =>
         ec2.CreateNetworkInterfaceAsync(request, cancellationToken);
 

@@ -30,6 +30,9 @@ public sealed class InstrumentedEc2Api(IEc2Api inner, StatefulSpotMetrics metric
     public Task<AttachVolumeResponse> AttachVolumeAsync(AttachVolumeRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, inner.AttachVolumeAsync, cancellationToken);
 
+    public Task<DetachVolumeResponse> DetachVolumeAsync(DetachVolumeRequest request, CancellationToken cancellationToken) =>
+        CallAsync(request, inner.DetachVolumeAsync, cancellationToken);
+
     public Task<CreateNetworkInterfaceResponse> CreateNetworkInterfaceAsync(CreateNetworkInterfaceRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, inner.CreateNetworkInterfaceAsync, cancellationToken);
 

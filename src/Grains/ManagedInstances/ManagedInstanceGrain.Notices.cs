@@ -57,6 +57,12 @@ public sealed partial class ManagedInstanceGrain
         {
             _reported[notice.InstanceId] = reported;
         }
+
+        if (notice is { Kind: Ec2EventKind.InstanceStateChange, Detail: "shutting-down" or "stopping" or "terminated" or "stopped" }
+            && (!_reportedLeftRunning.TryGetValue(notice.InstanceId, out var known) || notice.Time < known))
+        {
+            _reportedLeftRunning[notice.InstanceId] = notice.Time;
+        }
     }
 
     /// <summary>Starts a recovery for a notice, unless the notice policy says to ignore it.</summary>

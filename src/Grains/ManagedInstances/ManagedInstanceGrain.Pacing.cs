@@ -50,11 +50,15 @@ public sealed partial class ManagedInstanceGrain
         });
     }
 
-    /// <summary>The states events reported since the last step ran, for this run only: a later look asks EC2.</summary>
-    private Dictionary<string, string> TakeReported()
+    /// <summary>
+    /// The states events reported since the last step ran, and when instances left <c>running</c> by their events' times,
+    /// for this run only: a later look asks EC2.
+    /// </summary>
+    private (Dictionary<string, string> States, Dictionary<string, DateTimeOffset> LeftRunning) TakeReported()
     {
-        var reported = _reported;
+        var reported = (_reported, _reportedLeftRunning);
         _reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        _reportedLeftRunning = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         return reported;
     }
 

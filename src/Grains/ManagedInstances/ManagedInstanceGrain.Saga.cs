@@ -30,7 +30,12 @@ public sealed partial class ManagedInstanceGrain
             Prestaged = kind == OperationKind.Recycle && SagaPlan.CanPrestage(State.Spec!),
         });
         var plan = SagaPlan.For(cursor, State.Spec!, State);
-        cursor = cursor with { Plan = plan, Step = plan[0] };
+        cursor = cursor with
+        {
+            Plan = plan,
+            Step = plan[0],
+            DrainDeadline = plan.Contains(SagaStep.DetachVolumes) ? NoticePolicy.CutoverDeadline(cursor, _options.CutoverLead) : cursor.DrainDeadline,
+        };
         cursor = cursor with
         {
             AlsoTerminate = Supersession.AlsoTerminate(State.Operation, cursor, State.ImportedFrom),
@@ -49,6 +54,7 @@ public sealed partial class ManagedInstanceGrain
         var checkpoints = 0;
         var justStarted = false;
         var justCheckpointed = false;
+        (Dictionary<string, string> States, Dictionary<string, DateTimeOffset> LeftRunning) reported = default;
         while (State.Operation is { } operation && !cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
@@ -68,9 +74,12 @@ public sealed partial class ManagedInstanceGrain
             StepResult result;
             try
             {
+                // A step that checkpointed runs again on what the events told it: nothing happened in between.
+                reported = justCheckpointed ? reported : TakeReported();
                 var context = new StepContext(Id, State, now, GrainFactory, _options.CapacityPoolAvoidance, cancellationToken)
                 {
-                    ReportedStates = TakeReported(),
+                    ReportedStates = reported.States,
+                    ReportedLeftRunning = reported.LeftRunning,
                     JustStarted = justStarted,
                     JustCheckpointed = justCheckpointed,
                     ClusterId = _clusterId,
@@ -97,6 +106,12 @@ public sealed partial class ManagedInstanceGrain
                         : RetryAsync(operation, result.Failure!, cancellationToken));
                     return WaitKind.Poll;
                 case StepOutcome.Wait:
+                    if (result.State is { } learnt)
+                    {
+                        store.State = learnt;
+                        await store.WriteStateAsync(cancellationToken);
+                    }
+
                     if (now - operation.StepStartedAt > _options.StepTimeout)
                     {
                         await FailAsync(operation, $"timed out after {_options.StepTimeout} waiting for {result.WaitingFor}", cancellationToken);

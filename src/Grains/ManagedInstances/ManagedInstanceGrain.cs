@@ -32,6 +32,7 @@ public sealed partial class ManagedInstanceGrain(
     private readonly ISagaStepListener[] _listeners = [.. listeners];
     private IGrainTimer? _timer;
     private Dictionary<string, string> _reported = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset> _reportedLeftRunning = new(StringComparer.Ordinal);
     private (DateTimeOffset StartedAt, SagaStep Step) _pollingStep;
     private int _pollsInStep;
 

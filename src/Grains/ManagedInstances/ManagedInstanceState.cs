@@ -158,6 +158,19 @@ public sealed record SagaCursor
     /// </summary>
     [Id(29)] public int LaunchRound { get; init; }
 
+    /// <summary>
+    /// When the old instance stopped serving: the first of its leaving <c>running</c> (as an event or a look reported
+    /// it), our TerminateInstances, and the cutover detaching its volumes. The start of the application's downtime.
+    /// </summary>
+    [Id(30)] public DateTimeOffset? ServiceStoppedAt { get; init; }
+
+    /// <summary>When the managed instance's address (its Elastic IP) was put on the replacement.</summary>
+    [Id(31)] public DateTimeOffset? AddressInPlaceAt { get; init; }
+
+    /// <summary>The first moment the old instance is known to have stopped serving: <paramref name="at"/> unless one is recorded already.</summary>
+    public SagaCursor StoppedServing(DateTimeOffset at) =>
+        ServiceStoppedAt is { } known && known <= at ? this : this with { ServiceStoppedAt = at };
+
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };
 }
@@ -175,6 +188,7 @@ public enum SagaStep
     AssociateElasticIp = 7,
     WaitOldTerminated = 10,
     WaitResourcesReleased = 11,
+    DetachVolumes = 12,
     DeleteVolumes = 20,
     DeleteNetworkInterface = 21,
     ReleaseAddress = 22,

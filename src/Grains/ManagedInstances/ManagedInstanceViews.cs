@@ -41,8 +41,38 @@ public static class ManagedInstanceViews
         ReplacementLaunchedAt = operation.LaunchedAt,
         ReplacementRunningAt = operation.RunningAt,
         VolumesAttachedAt = operation.AttachedAt,
-        Downtime = operation is { OldTerminatedAt: { } down, AttachedAt: { } up } ? up - down : null,
+        Downtime = operation.AttachedAt is { } up && VolumesFreedAt(operation) is { } down ? up - down : null,
         Error = error,
         Placement = operation.Placement,
+        ServiceStoppedAt = operation.ServiceStoppedAt,
+        ServiceRestoredAt = RestoredAt(operation),
+        AppDowntime = operation.ServiceStoppedAt is { } stopped && RestoredAt(operation) is { } restored ? restored - stopped : null,
     };
+
+    /// <summary>
+    /// When the volumes left the old instance on EC2's side: its termination, or, where an early cutover moved them
+    /// before it (the old instance terminated only after the attach), the cutover.
+    /// </summary>
+    private static DateTimeOffset? VolumesFreedAt(SagaCursor operation) =>
+        operation.OldTerminatedAt is { } terminated && (operation.AttachedAt is not { } attached || terminated <= attached)
+            ? terminated
+            : operation.ServiceStoppedAt;
+
+    /// <summary>
+    /// When the replacement serves again: the last of running, every volume attached, and the address put on it; null
+    /// until all that the operation does of them has happened.
+    /// </summary>
+    public static DateTimeOffset? RestoredAt(SagaCursor operation)
+    {
+        if (operation is not { RunningAt: { } running, AttachedAt: { } attached })
+        {
+            return null;
+        }
+
+        var restored = running > attached ? running : attached;
+        var movesAddress = operation.Plan.Contains(SagaStep.AssociateElasticIp);
+        return !movesAddress ? restored
+            : operation.AddressInPlaceAt is { } address ? (address > restored ? address : restored)
+            : null;
+    }
 }

@@ -31,6 +31,15 @@ public static class NoticePolicy
     /// </summary>
     public static readonly TimeSpan TakeoverGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// When a pre-staged recycle cuts over (detaches the volumes from the old instance): its drain deadline, but for a
+    /// Spot interruption no later than <paramref name="lead"/> before EC2 takes the instance.
+    /// </summary>
+    public static DateTimeOffset? CutoverDeadline(SagaCursor cursor, TimeSpan lead) =>
+        cursor is { Trigger: OperationTrigger.SpotInterruption, NoticeAt: { } notice, DrainDeadline: { } deadline } && notice + InterruptionLead - lead < deadline
+            ? notice + InterruptionLead - lead
+            : cursor.DrainDeadline;
+
     private static readonly HashSet<string> GoneStates = ["stopping", "stopped", "shutting-down", "terminated"];
 
     /// <summary>Whether a notice could ever lead to an action; cheap filter before any state is read.</summary>

@@ -34,10 +34,20 @@ public static class SagaPlan
     ];
 
     /// <summary>
-    /// A recycle that launches the replacement while the old instance still drains, so that the downtime is only
-    /// the volumes moving across. Possible when neither the ENI nor the root volume must be freed first.
+    /// A recycle that launches the replacement while the old instance still drains, then cuts over at the drain
+    /// deadline: the data volumes are detached from the still-running old instance and attached to the replacement,
+    /// and only then is the old instance terminated. The downtime is only the volumes moving across. Possible when
+    /// neither the ENI nor the root volume must be freed first.
     /// </summary>
     private static readonly SagaStep[] PrestagedRecycleSteps =
+    [
+        SagaStep.Launch, SagaStep.WaitRunning, SagaStep.DetachVolumes, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes,
+        SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.WaitOldTerminated,
+        SagaStep.CleanupVolumes,
+    ];
+
+    /// <summary>The pre-staged recycle before the early cutover: what a cursor an older build wrote without its plan follows.</summary>
+    private static readonly SagaStep[] LegacyPrestagedRecycleSteps =
     [
         SagaStep.Launch, SagaStep.WaitRunning, SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes,
         SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
@@ -107,7 +117,10 @@ public static class SagaPlan
     /// <summary>Whether this build can run the cursor's step as part of its plan.</summary>
     public static bool Knows(SagaCursor cursor) => Enum.IsDefined(cursor.Step) && cursor.Step != SagaStep.Done && IndexOf(PlanOf(cursor), cursor.Step) >= 0;
 
-    private static IReadOnlyList<SagaStep> PlanOf(SagaCursor cursor) => cursor.Plan.Count > 0 ? cursor.Plan : Steps(cursor.Kind, cursor.Prestaged);
+    private static IReadOnlyList<SagaStep> PlanOf(SagaCursor cursor) =>
+        cursor.Plan.Count > 0 ? cursor.Plan
+        : cursor is { Kind: OperationKind.Recycle, Prestaged: true } ? LegacyPrestagedRecycleSteps
+        : Steps(cursor.Kind, cursor.Prestaged);
 
     private static int IndexOf(IReadOnlyList<SagaStep> plan, SagaStep step)
     {

@@ -16,7 +16,7 @@ public sealed class SagaMetricsListener(StatefulSpotMetrics metrics) : ISagaStep
     {
         if (record.Kind == OperationKind.Recycle)
         {
-            metrics.RecoveryFinished(record.Trigger, outcome, record.Downtime);
+            metrics.RecoveryFinished(record.Trigger, outcome, record.Downtime, record.AppDowntime);
         }
 
         return ValueTask.CompletedTask;

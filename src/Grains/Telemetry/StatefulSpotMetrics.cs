@@ -24,6 +24,12 @@ public sealed class StatefulSpotMetrics
     /// <summary>Seconds from the old instance terminated to every volume attached to the replacement, per successful recovery; tagged <see cref="TriggerTag"/>.</summary>
     public const string RecoveryDowntime = "statefulspot.recovery.downtime";
 
+    /// <summary>
+    /// Seconds of downtime as the application sees it per successful recovery (the old instance leaving service to the
+    /// replacement serving), tagged <see cref="TriggerTag"/>.
+    /// </summary>
+    public const string RecoveryAppDowntime = "statefulspot.recovery.app_downtime";
+
     /// <summary>Seconds from the start of a saga step to its completion (waits included), tagged <see cref="OperationTag"/> and <see cref="StepTag"/>.</summary>
     public const string SagaStepDuration = "statefulspot.saga.step.duration";
 
@@ -67,6 +73,7 @@ public sealed class StatefulSpotMetrics
 
     private readonly Counter<long> _recoveries;
     private readonly Histogram<double> _downtime;
+    private readonly Histogram<double> _appDowntime;
     private readonly Histogram<double> _stepDuration;
     private readonly Counter<long> _ec2Calls;
     private readonly Histogram<double> _ec2CallDuration;
@@ -82,6 +89,8 @@ public sealed class StatefulSpotMetrics
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets };
         _recoveries = Meter.CreateCounter<long>(Recoveries, "{recovery}", "Finished recoveries (recycle operations) by trigger and outcome.");
         _downtime = Meter.CreateHistogram(RecoveryDowntime, "s", "Downtime of successful recoveries: old instance terminated to volumes attached.", advice: advice);
+        _appDowntime = Meter.CreateHistogram(RecoveryAppDowntime, "s",
+            "Downtime of successful recoveries as the application sees it: old instance out of service to the replacement serving.", advice: advice);
         _stepDuration = Meter.CreateHistogram(SagaStepDuration, "s", "Duration of completed saga steps, waits included.", advice: advice);
         _ec2Calls = Meter.CreateCounter<long>(Ec2Calls, "{call}", "EC2 API calls by action and outcome.");
         _ec2CallDuration = Meter.CreateHistogram(Ec2CallDuration, "s", "Duration of EC2 API calls.", advice: advice);
@@ -97,13 +106,23 @@ public sealed class StatefulSpotMetrics
     /// <summary>The meter this instance records on (the one to filter on in a <see cref="MeterListener"/>).</summary>
     public Meter Meter { get; }
 
-    public void RecoveryFinished(OperationTrigger trigger, OperationOutcome outcome, TimeSpan? downtime)
+    public void RecoveryFinished(OperationTrigger trigger, OperationOutcome outcome, TimeSpan? downtime, TimeSpan? appDowntime = null)
     {
         var triggerTag = new KeyValuePair<string, object?>(TriggerTag, TriggerName(trigger));
         _recoveries.Add(1, triggerTag, new(OutcomeTag, OutcomeName(outcome)));
-        if (outcome == OperationOutcome.Succeeded && downtime is { } down)
+        if (outcome != OperationOutcome.Succeeded)
+        {
+            return;
+        }
+
+        if (downtime is { } down)
         {
             _downtime.Record(Math.Max(0, down.TotalSeconds), triggerTag);
+        }
+
+        if (appDowntime is { } app)
+        {
+            _appDowntime.Record(Math.Max(0, app.TotalSeconds), triggerTag);
         }
     }
 

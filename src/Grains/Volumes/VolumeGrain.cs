@@ -89,6 +89,31 @@ public sealed class VolumeGrain(
         };
     }
 
+    public async Task<VolumeView> DetachAsync(string instanceId, bool force, CancellationToken cancellationToken = default)
+    {
+        var current = await RefreshAsync(cancellationToken);
+        if (current.AttachedInstanceId != instanceId || (current.AttachmentState == "detaching" && !force))
+        {
+            return current;
+        }
+
+        try
+        {
+            var response = await ec2.DetachVolumeAsync(new DetachVolumeRequest
+            {
+                VolumeId = RequireVolumeId(),
+                InstanceId = instanceId,
+                Force = force ? true : null,
+            }, cancellationToken);
+            return _last = current with { AttachmentState = response.Attachment?.State?.Value ?? "detaching" };
+        }
+        catch (AmazonEC2Exception exception) when (exception.ErrorCode is "IncorrectState" or "InvalidAttachment.NotFound")
+        {
+            // Detached in the meantime (the instance went): as EC2 now has it.
+            return await RefreshAsync(cancellationToken);
+        }
+    }
+
     public async Task<VolumeView> AdoptAsync(string volumeId, CancellationToken cancellationToken = default)
     {
         // Described first: the id and the AZ are written together, or not at all.

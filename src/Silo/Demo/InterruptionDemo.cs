@@ -62,16 +62,24 @@ public static class InterruptionDemo
         await output.WriteLineAsync($"  data volume    {volume.VolumeId} -> {afterVolume.VolumeId} at {afterVolume.DeviceName} ({Same(volume.VolumeId, afterVolume.VolumeId)})");
         await output.WriteLineAsync($"  private IP     {before.PrivateIp} -> {after.PrivateIp} ({Same(before.PrivateIp, after.PrivateIp)})");
         await output.WriteLineAsync($"  ENI            {before.NetworkInterfaceId} -> {after.NetworkInterfaceId} ({Same(before.NetworkInterfaceId, after.NetworkInterfaceId)})");
-        await output.WriteLineAsync($"  timeline       notice {recovery.NoticeAt:HH:mm:ss.f}, old terminated {recovery.OldTerminatedAt:HH:mm:ss.f}, "
-            + $"replacement launched {recovery.ReplacementLaunchedAt:HH:mm:ss.f}, running {recovery.ReplacementRunningAt:HH:mm:ss.f}, "
-            + $"volumes attached {recovery.VolumesAttachedAt:HH:mm:ss.f}");
-        await output.WriteLineAsync($"  downtime       {recovery.Downtime?.TotalSeconds:0.0} s (old instance terminated -> volumes attached to the replacement)");
-        await output.WriteLineAsync($"  (the emulator's clock runs at {emulator.Options.TimeScale}x AWS durations: "
-            + "set StatefulSpot:Emulator:TimeScale=1 for AWS-like timings)");
+        await output.WriteLineAsync($"  timeline       notice {recovery.NoticeAt:HH:mm:ss.f}, out of service {recovery.ServiceStoppedAt:HH:mm:ss.f}, "
+            + $"old terminated {recovery.OldTerminatedAt:HH:mm:ss.f}, replacement launched {recovery.ReplacementLaunchedAt:HH:mm:ss.f}, "
+            + $"running {recovery.ReplacementRunningAt:HH:mm:ss.f}, volumes attached {recovery.VolumesAttachedAt:HH:mm:ss.f}");
+
+        // The emulator runs EC2's clock compressed: its durations, and so the downtime, are shown in AWS seconds.
+        var scale = emulator.Options.TimeScale > 0 ? emulator.Options.TimeScale : 1;
+        await output.WriteLineAsync($"  downtime       {AwsSeconds(recovery.AppDowntime, scale)} as the application sees it (old instance out of service -> "
+            + "replacement running with its volumes)");
+        await output.WriteLineAsync($"                 {AwsSeconds(recovery.Downtime, scale)} of it on EC2's side (old instance terminated -> volumes attached)");
+        await output.WriteLineAsync($"  (AWS seconds: the emulator ran EC2's clock at {emulator.Options.TimeScale}x, the timeline above is the wall clock; "
+            + "set StatefulSpot:Emulator:TimeScale=1 for AWS timing)");
 
         var kept = volume.VolumeId == afterVolume.VolumeId && before.PrivateIp == after.PrivateIp && recovery.NewInstanceId != recovery.OldInstanceId;
         return kept ? 0 : 1;
     }
 
     private static string Same(string? a, string? b) => a == b ? "same" : "CHANGED";
+
+    private static string AwsSeconds(TimeSpan? duration, double scale) =>
+        duration is { } d ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.TotalSeconds / scale:0.0} s") : "unknown";
 }

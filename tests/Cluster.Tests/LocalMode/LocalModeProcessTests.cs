@@ -21,6 +21,7 @@ public sealed class LocalModeProcessTests : IDisposable
         Assert.True(first.ExitCode == 0, $"the demo exited with {first.ExitCode}:\n{first.Output}");
         Assert.Contains("recovered smi-", first.Output);
         Assert.Contains("(same)", first.Output);
+        Assert.Matches(@"downtime\s+\d+\.\d s as the application sees it", first.Output);
         Assert.DoesNotContain("CHANGED", first.Output);
 
         // A normal start shows no stack trace and no retries (the dashboard once started before the silo could place its grain).

@@ -39,6 +39,13 @@ public sealed class ClusterTelemetryTests(StatefulSpotClusterFixture fixture) : 
         Assert.Equal(downtime.Value.TotalSeconds, recorded.Value, 6);
         Assert.Equal("spot_interruption", recorded.Tag(StatefulSpotMetrics.TriggerTag));
 
+        // The application's view of it: from the old instance leaving service, which comes before its termination.
+        var appDowntime = after.History.Last().AppDowntime;
+        Assert.NotNull(appDowntime);
+        Assert.True(appDowntime >= downtime, $"the application's downtime {appDowntime} is shorter than EC2's {downtime}");
+        var recordedApp = Assert.Single(recorder.Of(StatefulSpotMetrics.RecoveryAppDowntime));
+        Assert.Equal(appDowntime.Value.TotalSeconds, recordedApp.Value, 6);
+
         var lag = Assert.Single(recorder.Of(StatefulSpotMetrics.EventLag), m => m.Tag(StatefulSpotMetrics.EventKindTag) == "spot_interruption_warning");
         Assert.InRange(lag.Value, 0.0, 30.0);
 
@@ -70,6 +77,7 @@ public sealed class ClusterTelemetryTests(StatefulSpotClusterFixture fixture) : 
         Assert.Equal("spot_interruption", recovery.Tag(StatefulSpotMetrics.TriggerTag));
         Assert.Equal("failed", recovery.Tag(StatefulSpotMetrics.OutcomeTag));
         Assert.Empty(recorder.Of(StatefulSpotMetrics.RecoveryDowntime));
+        Assert.Empty(recorder.Of(StatefulSpotMetrics.RecoveryAppDowntime));
     }
 
     [Fact]
@@ -89,6 +97,7 @@ public sealed class ClusterTelemetryTests(StatefulSpotClusterFixture fixture) : 
         Assert.Equal("user", recovery.Tag(StatefulSpotMetrics.TriggerTag));
         Assert.Equal("superseded", recovery.Tag(StatefulSpotMetrics.OutcomeTag));
         Assert.Empty(recorder.Of(StatefulSpotMetrics.RecoveryDowntime));
+        Assert.Empty(recorder.Of(StatefulSpotMetrics.RecoveryAppDowntime));
     }
 
     [Fact]

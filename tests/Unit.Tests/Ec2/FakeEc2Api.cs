@@ -127,6 +127,8 @@ internal sealed class FakeEc2Api(TimeProvider time) : IEc2Api
         }
     }
 
+    public Task<DetachVolumeResponse> DetachVolumeAsync(DetachVolumeRequest request, CancellationToken cancellationToken) => throw Unused();
+
     public Task<TerminateInstancesResponse> TerminateInstancesAsync(TerminateInstancesRequest request, CancellationToken cancellationToken)
     {
         lock (_lock)

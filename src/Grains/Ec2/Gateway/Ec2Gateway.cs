@@ -97,6 +97,9 @@ public sealed class Ec2Gateway : IEc2Api
     public Task<AttachVolumeResponse> AttachVolumeAsync(AttachVolumeRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, _inner.AttachVolumeAsync, cancellationToken);
 
+    public Task<DetachVolumeResponse> DetachVolumeAsync(DetachVolumeRequest request, CancellationToken cancellationToken) =>
+        CallAsync(request, _inner.DetachVolumeAsync, cancellationToken);
+
     public Task<CreateNetworkInterfaceResponse> CreateNetworkInterfaceAsync(CreateNetworkInterfaceRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, _inner.CreateNetworkInterfaceAsync, cancellationToken);
 

@@ -35,6 +35,9 @@ public sealed record StepContext(
     /// <summary>The Orleans cluster id, tagged on what the step launches (<see cref="TagKeys.Cluster"/>).</summary>
     public string? ClusterId { get; init; }
 
+    /// <summary>The earliest time an event since the step last ran says an instance left <c>running</c> (its EventBridge time).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ReportedLeftRunning { get; init; } = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+
     /// <summary>The state an event reported for <paramref name="instanceId"/> since the step last ran, if any.</summary>
     public string? ReportedState(string instanceId) => ReportedStates.GetValueOrDefault(instanceId);
 

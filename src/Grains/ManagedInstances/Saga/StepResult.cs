@@ -36,7 +36,7 @@ public readonly record struct StepResult
 
     public StepOutcome Outcome { get; }
 
-    /// <summary>The state to persist (Done, Checkpoint; optionally Failed); null for a wait.</summary>
+    /// <summary>The state to persist (Done, Checkpoint; optionally Failed or a wait that learnt something); null for most waits.</summary>
     public ManagedInstanceState? State { get; }
 
     public string? WaitingFor { get; }
@@ -49,8 +49,11 @@ public readonly record struct StepResult
 
     public static StepResult Wait(string what) => new(StepOutcome.Wait, null, what, WaitKind.Poll, null);
 
-    /// <summary>Waits for an instance's state, which an EC2 state-change event reports: a slow poll is only the fallback.</summary>
-    public static StepResult WaitForInstance(string what) => new(StepOutcome.Wait, null, what, WaitKind.InstanceState, null);
+    /// <summary>
+    /// Waits for an instance's state, which an EC2 state-change event reports: a slow poll is only the fallback. A
+    /// <paramref name="state"/>, when given, is what the wait learnt (when the instance it waits on stopped serving): persisted first.
+    /// </summary>
+    public static StepResult WaitForInstance(string what, ManagedInstanceState? state = null) => new(StepOutcome.Wait, state, what, WaitKind.InstanceState, null);
 
     /// <summary>Waits for the old instance, which runs until the drain deadline: the step looks again at the deadline (or on an event).</summary>
     public static StepResult WaitForDrainDeadline(string what) => new(StepOutcome.Wait, null, what, WaitKind.DrainDeadline, null);

@@ -78,6 +78,13 @@ internal sealed class FakeVolumeGrain(string deviceName, VolumeView? current) : 
 
     public Task<VolumeView> AttachAsync(string instanceId, CancellationToken cancellationToken = default) => throw Unused();
 
+    public Task<VolumeView> DetachAsync(string instanceId, bool force, CancellationToken cancellationToken = default)
+    {
+        Calls.Add(force ? $"force-detach {instanceId}" : $"detach {instanceId}");
+        Current = (Current ?? throw new InvalidOperationException($"{deviceName} holds no volume to detach.")) with { AttachmentState = "detaching" };
+        return Task.FromResult(Current);
+    }
+
     public Task<VolumeView> AdoptAsync(string volumeId, CancellationToken cancellationToken = default) => throw Unused();
 
     public Task DeleteAsync(CancellationToken cancellationToken = default) => throw Unused();

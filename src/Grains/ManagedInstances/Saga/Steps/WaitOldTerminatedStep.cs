@@ -57,19 +57,27 @@ public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
         // An instance EC2 no longer knows is long gone: it was terminated before the notice reached us.
         if (state is null or "terminated")
         {
-            return StepResult.Done(context.State with { Operation = operation with { OldTerminatedAt = context.Now } });
+            // Gone before anything told us when it left, it has no moment it stopped serving to record.
+            var gone = state is null && !context.ReportedLeftRunning.ContainsKey(instanceId)
+                ? operation
+                : operation.StoppedServing(LeftRunningAt(context, instanceId));
+            return StepResult.Done(context.State with { Operation = gone with { OldTerminatedAt = context.Now } });
         }
 
         if (state == "shutting-down")
         {
-            // EC2 is ending it already (the interruption, or our TerminateInstances): nothing to ask, only to wait.
-            return StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
+            // EC2 is ending it already (the interruption, or our TerminateInstances): nothing to ask, only to wait; the
+            // moment it stopped serving is written once.
+            var stopped = operation.ServiceStoppedAt is null
+                ? context.State with { Operation = operation.StoppedServing(LeftRunningAt(context, instanceId)) }
+                : null;
+            return StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})", stopped);
         }
 
         if (!operation.TerminateRequested && operation.DrainDeadline is { } deadline && context.Now >= deadline)
         {
-            // The cursor is written before the side effect.
-            return StepResult.Checkpoint(context.State with { Operation = operation with { TerminateRequested = true } });
+            // The cursor is written before the side effect; the instance stops serving when it is asked to go.
+            return StepResult.Checkpoint(context.State with { Operation = operation.StoppedServing(context.Now) with { TerminateRequested = true } });
         }
 
         if (operation.TerminateRequested)
@@ -82,6 +90,10 @@ public sealed class WaitOldTerminatedStep(IEc2Api ec2) : ISagaStep
             ? StepResult.WaitForDrainDeadline($"the old instance {instanceId} to drain until {operation.DrainDeadline:HH:mm:ss} (it is {state})")
             : StepResult.WaitForInstance($"the old instance {instanceId} to be terminated (it is {state})");
     }
+
+    /// <summary>When the old instance left <c>running</c>: its event's time when an event said so, else now (a look saw it).</summary>
+    private static DateTimeOffset LeftRunningAt(StepContext context, string instanceId) =>
+        context.ReportedLeftRunning.TryGetValue(instanceId, out var at) && at < context.Now ? at : context.Now;
 
     private Task TerminateAsync(string instanceId, CancellationToken cancellationToken) =>
         ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);

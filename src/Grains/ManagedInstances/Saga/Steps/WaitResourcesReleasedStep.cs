@@ -1,8 +1,14 @@
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
-/// <summary>Waits until the old instance has let go of the data volumes and the ENI (they are <c>available</c>).</summary>
+/// <summary>
+/// Waits until the old instance has let go of the data volumes and the ENI (they are <c>available</c>). After an early
+/// cutover, a detach still not done <see cref="ForceDetachAfter"/> after it began is forced.
+/// </summary>
 public sealed class WaitResourcesReleasedStep : ISagaStep
 {
+    /// <summary>AWS detaches a volume in 1-4 s; one that takes this long after the cutover is stuck.</summary>
+    public static readonly TimeSpan ForceDetachAfter = TimeSpan.FromSeconds(15);
+
     public SagaStep Step => SagaStep.WaitResourcesReleased;
 
     public async Task<StepResult> ExecuteAsync(StepContext context)
@@ -19,6 +25,12 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
         {
             if (current.State != "available")
             {
+                if (IsStuckAfterCutover(context, current))
+                {
+                    await context.Volume(current.DeviceName).DetachAsync(current.AttachedInstanceId!, force: true, context.CancellationToken);
+                    return StepResult.Wait($"volume {current.VolumeId} to be released (its detach from {current.AttachedInstanceId} was stuck: forced)");
+                }
+
                 return StepResult.Wait($"volume {current.VolumeId} to be released (it is {current.State})");
             }
         }
@@ -34,4 +46,9 @@ public sealed class WaitResourcesReleasedStep : ISagaStep
             Operation = context.Operation with { NetworkInterfaceFree = context.State.NetworkInterfaceId is not null },
         });
     }
+
+    private static bool IsStuckAfterCutover(StepContext context, Interfaces.VolumeView volume) =>
+        context.Operation is { ServiceStoppedAt: { } cutover, Plan: var plan } && plan.Contains(SagaStep.DetachVolumes)
+        && context.Now - cutover >= ForceDetachAfter
+        && volume is { AttachmentState: "detaching" or "busy", AttachedInstanceId: { } holder } && holder != context.Operation.NewInstanceId;
 }
