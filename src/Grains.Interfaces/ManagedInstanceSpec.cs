@@ -116,11 +116,11 @@ public enum BlockDevicesMode
     OnLaunch = 2,
 }
 
-/// <summary>At most one of the fields is set.</summary>
+/// <summary>At most one of the private IP fields is set.</summary>
 [GenerateSerializer, Immutable, Alias("statefulspot.network-spec")]
 public sealed record NetworkSpec
 {
-    /// <summary>A fixed private IP in the first subnet; implies a persistent ENI.</summary>
+    /// <summary>A fixed private IP in the first subnet; implies a persistent ENI, unless it floats (<see cref="FloatingPrivateIp"/>).</summary>
     [Id(0)] public string? PrivateIp { get; init; }
 
     /// <summary>The name of an IP pool to lease the private IP from; implies a persistent ENI.</summary>
@@ -128,6 +128,15 @@ public sealed record NetworkSpec
 
     /// <summary>An Elastic IP allocation id, associated with every replacement.</summary>
     [Id(2)] public string? ElasticIpAllocationId { get; init; }
+
+    /// <summary>
+    /// The managed instance's stable private IP is a secondary private IP of each instance's own primary ENI, moved to
+    /// the replacement (AssignPrivateIpAddresses with AllowReassignment) instead of keeping one ENI for life: the
+    /// replacement can then boot during the interruption warning. The address is <see cref="PrivateIp"/> when set, else
+    /// one EC2 chooses at the first launch; it stays in the subnet of that launch. The guest OS must configure
+    /// secondary addresses (Amazon Linux's ec2-net-utils does).
+    /// </summary>
+    [Id(3)] public bool FloatingPrivateIp { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("statefulspot.strategy-spec")]

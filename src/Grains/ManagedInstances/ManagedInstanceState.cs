@@ -59,6 +59,10 @@ public sealed record ManagedInstanceState
     /// <summary>The EC2 instance this managed instance was imported from, if any.</summary>
     [Id(22)] public string? ImportedFrom { get; init; }
 
+    /// <summary>The floating private IP (network.floatingPrivateIp) once the first launch has it, and its subnet.</summary>
+    [Id(23)] public string? FloatingIp { get; init; }
+    [Id(24)] public string? FloatingIpSubnetId { get; init; }
+
     /// <summary>The state an operation with a new EC2 instance starts from: the next generation (client tokens, notices).</summary>
     public ManagedInstanceState NextGeneration() => this with { Generation = Generation + 1 };
 }
@@ -164,8 +168,14 @@ public sealed record SagaCursor
     /// </summary>
     [Id(30)] public DateTimeOffset? ServiceStoppedAt { get; init; }
 
-    /// <summary>When the managed instance's address (its Elastic IP) was put on the replacement.</summary>
+    /// <summary>When the managed instance's address (its floating IP, its Elastic IP) was put on the replacement.</summary>
     [Id(31)] public DateTimeOffset? AddressInPlaceAt { get; init; }
+
+    /// <summary>The replacement's primary ENI, as the wait for it to run saw it: where a floating IP goes.</summary>
+    [Id(32)] public string? ReplacementInterfaceId { get; init; }
+
+    /// <summary>AssignPrivateIpAddresses may have chosen the floating IP already: a retry looks for it before asking again.</summary>
+    [Id(33)] public bool FloatingIpRequested { get; init; }
 
     /// <summary>The first moment the old instance is known to have stopped serving: <paramref name="at"/> unless one is recorded already.</summary>
     public SagaCursor StoppedServing(DateTimeOffset at) =>
@@ -189,6 +199,7 @@ public enum SagaStep
     WaitOldTerminated = 10,
     WaitResourcesReleased = 11,
     DetachVolumes = 12,
+    MoveFloatingIp = 8,
     DeleteVolumes = 20,
     DeleteNetworkInterface = 21,
     ReleaseAddress = 22,

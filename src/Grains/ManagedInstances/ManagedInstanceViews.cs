@@ -70,7 +70,7 @@ public static class ManagedInstanceViews
         }
 
         var restored = running > attached ? running : attached;
-        var movesAddress = operation.Plan.Contains(SagaStep.AssociateElasticIp);
+        var movesAddress = operation.Plan.Contains(SagaStep.AssociateElasticIp) || operation.Plan.Contains(SagaStep.MoveFloatingIp);
         return !movesAddress ? restored
             : operation.AddressInPlaceAt is { } address ? (address > restored ? address : restored)
             : null;

@@ -22,14 +22,14 @@ public static class SagaPlan
     private static readonly SagaStep[] CreateSteps =
     [
         SagaStep.PrepareNetwork, SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes,
-        SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
+        SagaStep.AttachVolumes, SagaStep.MoveFloatingIp, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
     ];
 
     private static readonly SagaStep[] RecycleSteps =
     [
         SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
         SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
-        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes,
+        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.MoveFloatingIp,
         SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
     ];
 
@@ -42,7 +42,7 @@ public static class SagaPlan
     private static readonly SagaStep[] PrestagedRecycleSteps =
     [
         SagaStep.Launch, SagaStep.WaitRunning, SagaStep.DetachVolumes, SagaStep.WaitResourcesReleased, SagaStep.EnsureVolumes,
-        SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.WaitOldTerminated,
+        SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.MoveFloatingIp, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.WaitOldTerminated,
         SagaStep.CleanupVolumes,
     ];
 
@@ -62,7 +62,7 @@ public static class SagaPlan
 
     private static readonly SagaStep[] ResumeSteps =
     [
-        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes,
+        SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.MoveFloatingIp,
         SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
     ];
 
@@ -76,7 +76,7 @@ public static class SagaPlan
     private static readonly SagaStep[] ImportSteps =
     [
         SagaStep.ImageOriginal, SagaStep.WaitOriginalImage, SagaStep.WaitOldTerminated, SagaStep.PrepareNetwork, SagaStep.EnsureVolumes,
-        SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.WaitAttached,
+        SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes, SagaStep.MoveFloatingIp, SagaStep.WaitAttached,
         SagaStep.AssociateElasticIp, SagaStep.CleanupVolumes,
     ];
 
@@ -144,6 +144,7 @@ public static class SagaPlan
         SagaStep.SnapshotVolumes or SagaStep.WaitVolumeSnapshots => SnapshotRules.BuildsVolumesOnLaunch(spec),
         SagaStep.RelocateVolumes => SnapshotRules.ReattachesVolumes(spec) && SnapshotRules.SpansZones(state),
         SagaStep.AssociateElasticIp => spec.Network.ElasticIpAllocationId is not null,
+        SagaStep.MoveFloatingIp => NetworkRules.Floats(spec),
         SagaStep.CleanupVolumes => NeedsVolumeCleanup(spec, state),
         SagaStep.DeleteVolumes => cursor.DeleteOptions is { ShouldDeleteVolumes: true },
         SagaStep.DeleteNetworkInterface => cursor.DeleteOptions is { ShouldDeleteNetworkInterfaces: true },

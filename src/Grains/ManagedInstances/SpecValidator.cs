@@ -65,6 +65,11 @@ public static partial class SpecValidator
         ValidateDataVolumes(launch, problems);
         ValidatePersistence(spec.Persistence, problems);
         ValidateNetwork(spec.Network, problems);
+        if (spec.Network.FloatingPrivateIp && spec.Persistence.PersistPrivateIp)
+        {
+            problems.Add("Set at most one of 'persistence.persistPrivateIp' (the same primary ENI for life) and 'network.floatingPrivateIp' "
+                + "(a secondary IP that moves to each replacement).");
+        }
         ValidateStrategy(spec.Strategy, problems);
         var shortest = minimumSnapshotInterval ?? TimeSpan.FromMinutes(1);
         if (spec.Snapshots.Interval < shortest)
@@ -120,6 +125,12 @@ public static partial class SpecValidator
         if (network.PrivateIp is not null && !Ipv4.IsMatch(network.PrivateIp))
         {
             problems.Add($"'network.privateIp' is '{network.PrivateIp}', which is not an IPv4 address.");
+        }
+
+        if (network.FloatingPrivateIp && network.PrivateIpPool is not null)
+        {
+            problems.Add("'network.floatingPrivateIp' and 'network.privateIpPool' cannot be combined yet: give the floating address as "
+                + "'network.privateIp', or leave it out to let EC2 choose one.");
         }
 
         if (network.PrivateIpPool is { Length: 0 })

@@ -14,9 +14,10 @@ public static class UpdateRules
             problems.Add("'persistence' cannot change on an existing managed instance; create a new one with the new persistence.");
         }
 
-        if (current.Network.PrivateIp != next.Network.PrivateIp || current.Network.PrivateIpPool != next.Network.PrivateIpPool)
+        if (current.Network.PrivateIp != next.Network.PrivateIp || current.Network.PrivateIpPool != next.Network.PrivateIpPool
+            || current.Network.FloatingPrivateIp != next.Network.FloatingPrivateIp)
         {
-            problems.Add("'network.privateIp' and 'network.privateIpPool' cannot change: the private IP is persisted.");
+            problems.Add("'network.privateIp', 'network.privateIpPool' and 'network.floatingPrivateIp' cannot change: the private IP is persisted.");
         }
 
         if (current.LaunchSpecification.RootDeviceName != next.LaunchSpecification.RootDeviceName)

@@ -153,3 +153,56 @@ public sealed class SpecValidatorTests
         Assert.Empty(SpecValidator.Validate(spec, minimumSnapshotInterval: TimeSpan.FromSeconds(10)));
     }
 }
+
+/// <summary>network.floatingPrivateIp: what it combines with, and what it makes of the plan.</summary>
+public sealed class FloatingPrivateIpSpecTests
+{
+    private static ManagedInstanceSpec Floating(bool persistPrivateIp = false, string? privateIp = null, string? pool = null) =>
+        Specs.Database(persistPrivateIp) with { Network = new NetworkSpec { FloatingPrivateIp = true, PrivateIp = privateIp, PrivateIpPool = pool } };
+
+    [Fact]
+    public void WithPersistPrivateIp_IsRejected_NamingBoth()
+    {
+        var problems = SpecValidator.Validate(Floating(persistPrivateIp: true));
+
+        Assert.Contains(problems, p => p.Contains("'persistence.persistPrivateIp'", StringComparison.Ordinal)
+            && p.Contains("'network.floatingPrivateIp'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithAnIpPool_IsRejected_SayingWhatToUseInstead()
+    {
+        Assert.Contains(SpecValidator.Validate(Floating(pool: "db")), p => p.Contains("'network.floatingPrivateIp' and 'network.privateIpPool'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AloneOrWithAFixedAddress_IsValid_NeedsNoPersistentEni_AndIsPrestaged()
+    {
+        foreach (var spec in new[] { Floating(), Floating(privateIp: "10.0.1.50") })
+        {
+            Assert.Empty(SpecValidator.Validate(spec));
+            Assert.False(NetworkRules.NeedsPersistentInterface(spec));
+            Assert.True(SagaPlan.CanPrestage(spec));
+        }
+    }
+
+    [Fact]
+    public void ThePlans_MoveTheAddressWhereTheVolumesAreAttached_OnlyWhenItFloats()
+    {
+        var floating = new SagaCursor
+        {
+            Kind = OperationKind.Recycle, Trigger = OperationTrigger.User, Step = SagaStep.Done,
+            StartedAt = DateTimeOffset.UnixEpoch, StepStartedAt = DateTimeOffset.UnixEpoch, Prestaged = true,
+        };
+
+        var plan = SagaPlan.For(floating, Floating(), new ManagedInstanceState { Spec = Floating() }).ToList();
+        Assert.Equal(plan.IndexOf(SagaStep.AttachVolumes) + 1, plan.IndexOf(SagaStep.MoveFloatingIp));
+        Assert.DoesNotContain(SagaStep.MoveFloatingIp, SagaPlan.For(floating, Specs.Database(false), new ManagedInstanceState { Spec = Specs.Database(false) }));
+    }
+
+    [Fact]
+    public void AnUpdate_CannotTurnItOnOrOff()
+    {
+        Assert.Contains(UpdateRules.Check(Specs.Database(false), Floating()), p => p.Contains("'network.floatingPrivateIp'", StringComparison.Ordinal));
+    }
+}

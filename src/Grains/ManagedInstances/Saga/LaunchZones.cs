@@ -19,6 +19,14 @@ public static class LaunchZones
             return [(spec.SubnetIds[0], zone)];
         }
 
+        // A floating IP cannot leave the subnet it was first given in (a fixed one is in the first subnet).
+        var floatingSubnet = state.FloatingIpSubnetId ?? (spec.Network.PrivateIp is not null ? spec.SubnetIds[0] : null);
+        if (NetworkRules.Floats(spec) && floatingSubnet is not null
+            && subnets.FirstOrDefault(s => s.SubnetId == floatingSubnet) is { } home)
+        {
+            return [(home.SubnetId, home.AvailabilityZone)];
+        }
+
         var zones = new List<(string, string)>();
         if (subnets.FirstOrDefault(s => s.AvailabilityZone == zone) is { } current)
         {

@@ -44,12 +44,20 @@ public sealed class WaitRunningStep(IEc2Api ec2) : ISagaStep
             await context.Volume(ResourceKeys.RootVolume).AdoptAsync(rootVolumeId, context.CancellationToken);
         }
 
+        // A floating IP stays the managed instance's address; it goes onto the replacement's primary ENI, in the subnet
+        // of the first launch.
+        var floats = NetworkRules.Floats(context.Spec);
         return StepResult.Done(context.State with
         {
             RootVolumeId = rootVolumeId,
-            PrivateIp = instance!.PrivateIpAddress ?? context.State.PrivateIp,
-            AvailabilityZone = instance.Placement?.AvailabilityZone ?? context.State.AvailabilityZone,
-            Operation = context.Operation with { RunningAt = context.Now },
+            PrivateIp = context.State.FloatingIp ?? instance!.PrivateIpAddress ?? context.State.PrivateIp,
+            AvailabilityZone = instance!.Placement?.AvailabilityZone ?? context.State.AvailabilityZone,
+            FloatingIpSubnetId = floats ? context.State.FloatingIpSubnetId ?? instance.SubnetId : context.State.FloatingIpSubnetId,
+            Operation = context.Operation with
+            {
+                RunningAt = context.Now,
+                ReplacementInterfaceId = (instance.NetworkInterfaces ?? []).FirstOrDefault(n => n.Attachment?.DeviceIndex == 0)?.NetworkInterfaceId,
+            },
         });
     }
 
