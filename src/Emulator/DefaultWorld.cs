@@ -57,14 +57,17 @@ public static class DefaultWorld
     /// <summary>The root snapshot of <see cref="ImageId"/> (<see cref="RootVolumeSizeGiB"/> GiB, <c>completed</c>, owned by <c>amazon</c>).</summary>
     public const string RootSnapshotId = "snap-0123456789abcdef0";
 
-    /// <summary>The instance types RunInstances accepts (any other is <c>InvalidParameterValue</c>), with us-east-1 Linux prices.</summary>
+    /// <summary>
+    /// The instance types RunInstances accepts (any other is <c>InvalidParameterValue</c>), with us-east-1 Linux prices
+    /// and AWS's IPv4 addresses per network interface.
+    /// </summary>
     public static IReadOnlyList<InstanceTypeSpec> InstanceTypes { get; } =
     [
-        new("m5.large", 2, 8192) { OnDemandPrice = 0.096m, SpotPrice = 0.0384m },
-        new("m5.xlarge", 4, 16384) { OnDemandPrice = 0.192m, SpotPrice = 0.0768m },
-        new("c5.large", 2, 4096) { OnDemandPrice = 0.085m, SpotPrice = 0.0342m },
-        new("r5.large", 2, 16384) { OnDemandPrice = 0.126m, SpotPrice = 0.0455m },
-        new("t3.medium", 2, 4096) { OnDemandPrice = 0.0416m, SpotPrice = 0.0125m },
+        new("m5.large", 2, 8192) { OnDemandPrice = 0.096m, SpotPrice = 0.0384m, Ipv4AddressesPerInterface = 10 },
+        new("m5.xlarge", 4, 16384) { OnDemandPrice = 0.192m, SpotPrice = 0.0768m, Ipv4AddressesPerInterface = 15 },
+        new("c5.large", 2, 4096) { OnDemandPrice = 0.085m, SpotPrice = 0.0342m, Ipv4AddressesPerInterface = 10 },
+        new("r5.large", 2, 16384) { OnDemandPrice = 0.126m, SpotPrice = 0.0455m, Ipv4AddressesPerInterface = 10 },
+        new("t3.medium", 2, 4096) { OnDemandPrice = 0.0416m, SpotPrice = 0.0125m, Ipv4AddressesPerInterface = 6 },
     ];
 }
 
@@ -82,6 +85,16 @@ public sealed record InstanceTypeSpec(string Name, int VCpus, int MemoryMiB)
     /// null: every zone of the region.
     /// </summary>
     public IReadOnlyList<string>? Zones { get; init; }
+
+    /// <summary>The <see cref="Ipv4AddressesPerInterface"/> of a type whose world entry names none: that of the 2-vCPU m5, c5 and r5 types.</summary>
+    public const int DefaultIpv4AddressesPerInterface = 10;
+
+    /// <summary>
+    /// Private IPv4 addresses a network interface attached to an instance of the type may hold, its primary included
+    /// (AWS's "IPv4 addresses per interface"; AssignPrivateIpAddresses beyond it is <c>PrivateIpAddressLimitExceeded</c>).
+    /// Default <see cref="DefaultIpv4AddressesPerInterface"/>.
+    /// </summary>
+    public int Ipv4AddressesPerInterface { get; init; } = DefaultIpv4AddressesPerInterface;
 
     /// <summary>Whether <paramref name="zone"/> offers the type.</summary>
     public bool IsOfferedIn(string zone) => Zones is null || Zones.Contains(zone, StringComparer.Ordinal);

@@ -87,7 +87,11 @@ public sealed record NetworkInterfaceInfo(
     string PrivateIpAddress,
     string Status,
     NetworkInterfaceAttachmentInfo? Attachment,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The secondary private IPs, in the order they were assigned.</summary>
+    public IReadOnlyList<string> SecondaryPrivateIpAddresses { get; init; } = [];
+}
 
 /// <summary>A network interface's attachment.</summary>
 public sealed record NetworkInterfaceAttachmentInfo(string AttachmentId, string InstanceId, int DeviceIndex, string Status, bool DeleteOnTermination);

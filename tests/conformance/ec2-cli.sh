@@ -18,7 +18,7 @@
 # Extending: call `run <aws args...>` (the result lands in LAST_RC / LAST_OUT / LAST_ERR), then
 # `check "<name>" <predicate> <args...>`, predicates being succeeds, fails_with CODE, json_eq FILTER VALUE,
 # json_true FILTER, poll FILTER VALUE <aws args...>, or any command or function that returns 0 on success (and sets
-# REASON otherwise). Checks live in tracks (ec2_instances, ec2_paging, ec2_volumes, sqs_track) that run side by side,
+# REASON otherwise). Checks live in tracks (ec2_instances, ec2_paging, ec2_volumes, ec2_secondary_ips, sqs_track) that run side by side,
 # each on resources it creates and tags itself; a new area of the emulator gets a new track function and a
 # `start_track` line at the bottom. Each aws call costs about a second of Python start-up, hence the tracks.
 
@@ -500,6 +500,60 @@ ec2_volumes() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
+# EC2: secondary private IPs moving between two instances' primary interfaces (subnet B)
+
+ec2_secondary_ips() {
+    local tag=ips-$RUN_TAG ip=10.0.2.200 ids eni_a eni_b primary_a primary_b
+
+    run ec2 run-instances --image-id "$AMI" --instance-type m5.large --count 2 --subnet-id "$SUBNET_B" \
+        --tag-specifications "ResourceType=instance,Tags=[{Key=conformance-ips,Value=$tag}]"
+    check "run-instances --count 2 (the secondary IP instances)" json_eq '.Instances | length' 2
+    ids=($(jqr '.Instances[].InstanceId'))
+    eni_a=$(jqr '.Instances[0].NetworkInterfaces[0].NetworkInterfaceId')
+    eni_b=$(jqr '.Instances[1].NetworkInterfaces[0].NetworkInterfaceId')
+    primary_a=$(jqr '.Instances[0].PrivateIpAddress')
+    primary_b=$(jqr '.Instances[1].PrivateIpAddress')
+
+    run ec2 assign-private-ip-addresses --network-interface-id "$eni_a" --private-ip-addresses "$ip"
+    check "assign-private-ip-addresses --private-ip-addresses" json_eq \
+        '.NetworkInterfaceId + " " + ([.AssignedPrivateIpAddresses[].PrivateIpAddress] | join(","))' "$eni_a $ip"
+
+    run ec2 describe-network-interfaces --filters "Name=addresses.private-ip-address,Values=$ip"
+    check "describe-network-interfaces addresses.private-ip-address: primary and secondary" json_eq \
+        '[.NetworkInterfaces[] | .NetworkInterfaceId + " " + ([.PrivateIpAddresses[] | "\(.PrivateIpAddress)=\(.Primary)"] | join(","))] | join(";")' \
+        "$eni_a $primary_a=true,$ip=false"
+
+    run ec2 assign-private-ip-addresses --network-interface-id "$eni_b" --private-ip-addresses "$ip"
+    check "assign-private-ip-addresses of a held address -> InvalidParameterValue" fails_with InvalidParameterValue
+
+    run ec2 assign-private-ip-addresses --network-interface-id "$eni_b" --private-ip-addresses "$ip" --allow-reassignment
+    check "assign-private-ip-addresses --allow-reassignment moves it" json_eq '.AssignedPrivateIpAddresses[0].PrivateIpAddress' "$ip"
+
+    run ec2 describe-instances --filters "Name=network-interface.addresses.private-ip-address,Values=$ip"
+    check "describe-instances network-interface.addresses.private-ip-address" json_eq \
+        '[.Reservations[].Instances[] | .InstanceId + " " + ([.NetworkInterfaces[0].PrivateIpAddresses[] | select(.Primary == false) | .PrivateIpAddress] | join(","))] | join(";")' \
+        "${ids[1]} $ip"
+
+    run ec2 unassign-private-ip-addresses --network-interface-id "$eni_a" --private-ip-addresses "$ip"
+    check "unassign-private-ip-addresses of a moved address -> InvalidParameterValue" fails_with InvalidParameterValue
+
+    run ec2 unassign-private-ip-addresses --network-interface-id "$eni_b" --private-ip-addresses "$primary_b"
+    check "unassign-private-ip-addresses of the primary -> InvalidParameterValue" fails_with InvalidParameterValue
+
+    run ec2 unassign-private-ip-addresses --network-interface-id "$eni_b" --private-ip-addresses "$ip"
+    check "unassign-private-ip-addresses" succeeds
+
+    run ec2 assign-private-ip-addresses --network-interface-id "$eni_a" --secondary-private-ip-address-count 2
+    check "assign-private-ip-addresses --secondary-private-ip-address-count 2" json_eq '.AssignedPrivateIpAddresses | length' 2
+
+    run ec2 assign-private-ip-addresses --network-interface-id "$eni_a" --secondary-private-ip-address-count 8
+    check "assign-private-ip-addresses beyond m5.large's 10 -> PrivateIpAddressLimitExceeded" fails_with PrivateIpAddressLimitExceeded
+
+    run ec2 terminate-instances --instance-ids "${ids[@]}"
+    check "terminate-instances (the secondary IP instances)" json_eq '[.TerminatingInstances[].CurrentState.Name] | unique | join(",")' shutting-down
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
 # SQS
 
 # sqs_protocol AWS: json or query, from the request botocore builds for ListQueues.
@@ -572,6 +626,7 @@ sqs_track() {
 
 start_track ec2_paging
 start_track ec2_volumes
+start_track ec2_secondary_ips
 start_track sqs_track
 timed ec2_instances
 finish_tracks

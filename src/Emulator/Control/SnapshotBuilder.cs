@@ -59,7 +59,10 @@ internal sealed class SnapshotBuilder(QueueOperations queues, CapacityOperations
             n.Attachment is { } a
                 ? new NetworkInterfaceAttachmentInfo(a.AttachmentId, a.InstanceId, a.DeviceIndex, a.State.ToWire(), a.DeleteOnTermination)
                 : null,
-            Copy(n.Tags))).ToList();
+            Copy(n.Tags))
+        {
+            SecondaryPrivateIpAddresses = [.. n.SecondaryPrivateIpAddresses],
+        }).ToList();
 
         var queueInfos = state.Sqs.Queues.Values.OrderBy(q => q.Name, StringComparer.Ordinal).Select(q =>
         {

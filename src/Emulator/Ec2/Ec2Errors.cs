@@ -169,6 +169,22 @@ internal static class Ec2Errors
     public static Ec2Exception AddressInUse() =>
         new("InvalidIPAddress.InUse", "The specified address is already in use.");
 
+    /// <summary>AssignPrivateIpAddresses of held addresses without AllowReassignment (the text AWS answers, seen in the wild).</summary>
+    public static Ec2Exception AddressMoveNotAllowed(IEnumerable<string> addresses) =>
+        new("InvalidParameterValue", $"[{string.Join(", ", addresses)}] assigned, but move is not allowed.");
+
+    public static Ec2Exception PrimaryAddressNotMovable(string address, string eniId) =>
+        new("InvalidParameterValue", $"Address {address} is the primary private IP address of network interface {eniId} and cannot be reassigned.");
+
+    public static Ec2Exception PrivateAddressLimitExceeded(string eniId) =>
+        new("PrivateIpAddressLimitExceeded", $"{eniId}: Number of private addresses will exceed limit.");
+
+    public static Ec2Exception PrimaryAddressNotUnassignable(string address) =>
+        new("InvalidParameterValue", $"Value ({address}) for parameter privateIpAddress is invalid. The primary IP address of an interface cannot be unassigned.");
+
+    public static Ec2Exception AddressesNotAssigned(string eniId) =>
+        new("InvalidParameterValue", $"Some of the specified addresses are not assigned to interface {eniId}");
+
     public static Ec2Exception InvalidBlockDeviceMapping(string message) => new("InvalidBlockDeviceMapping", message);
 
     public static Ec2Exception InvalidAttachmentNotFound(string volumeId, string instanceId) =>

@@ -63,7 +63,8 @@ internal sealed class EmulatorRuntime : IDisposable
         new VolumeActions(volumes, new VolumeXml(xml)).Register(table);
         new SnapshotActions(snapshots, new SnapshotXml(xml, clock)).Register(table);
         new ImageActions(images, new ImageXml(xml)).Register(table);
-        new NetworkInterfaceActions(interfaces, new NetworkInterfaceAttachmentOperations(context), new NetworkInterfaceXml(xml)).Register(table);
+        new NetworkInterfaceActions(interfaces, new NetworkInterfaceAttachmentOperations(context), new SecondaryAddressOperations(context), new NetworkInterfaceXml(xml))
+            .Register(table);
         new AddressActions(new AddressOperations(context), new AddressXml(xml, options)).Register(table);
         new NetworkActions(catalog, options, new NetworkXml(xml, options, catalog)).Register(table);
         new InstanceTypeActions(catalog, options).Register(table);

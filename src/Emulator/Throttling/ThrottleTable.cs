@@ -33,6 +33,8 @@ internal static class ThrottleTable
         ["CreateNetworkInterface"] = new(100, 5),
         ["DeleteNetworkInterface"] = new(100, 5),
         ["ModifyNetworkInterfaceAttribute"] = new(100, 5),
+        ["AssignPrivateIpAddresses"] = new(100, 5),
+        ["UnassignPrivateIpAddresses"] = new(100, 5),
         ["CreateTags"] = new(100, 10),
         ["DeleteTags"] = new(100, 10),
         ["DeregisterImage"] = new(100, 5),

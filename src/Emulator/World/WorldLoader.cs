@@ -122,6 +122,7 @@ internal static partial class WorldLoader
             Require(t.Name.Contains('.', StringComparison.Ordinal), $"instanceTypes[{i}].name", $"'{t.Name}' is not an instance type name");
             Require(t.VCpus >= 1 && t.MemoryMiB >= 1, $"instanceTypes[{i}]", "needs vCpus and memoryMiB of at least 1");
             Require(t.OnDemandPrice >= 0 && t.SpotPrice >= 0, $"instanceTypes[{i}]", "has a negative price");
+            Require(t.Ipv4AddressesPerInterface >= 1, $"instanceTypes[{i}].ipv4AddressesPerInterface", "must be at least 1");
             Require(t.Zones is null || (t.Zones.Count > 0 && t.Zones.All(zones.Contains)), $"instanceTypes[{i}].zones",
                 "must list at least one of the zones (or be left out: every zone)");
         }

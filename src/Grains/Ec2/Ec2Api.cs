@@ -42,6 +42,12 @@ public sealed class Ec2Api(IAmazonEC2 ec2) : IEc2Api
     public Task<AssociateAddressResponse> AssociateAddressAsync(AssociateAddressRequest request, CancellationToken cancellationToken) =>
         ec2.AssociateAddressAsync(request, cancellationToken);
 
+    public Task<AssignPrivateIpAddressesResponse> AssignPrivateIpAddressesAsync(AssignPrivateIpAddressesRequest request, CancellationToken cancellationToken) =>
+        ec2.AssignPrivateIpAddressesAsync(request, cancellationToken);
+
+    public Task<UnassignPrivateIpAddressesResponse> UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request,
+        CancellationToken cancellationToken) => ec2.UnassignPrivateIpAddressesAsync(request, cancellationToken);
+
     public Task<CreateSnapshotResponse> CreateSnapshotAsync(CreateSnapshotRequest request, CancellationToken cancellationToken) =>
         ec2.CreateSnapshotAsync(request, cancellationToken);
 

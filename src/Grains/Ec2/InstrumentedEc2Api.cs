@@ -48,6 +48,12 @@ public sealed class InstrumentedEc2Api(IEc2Api inner, StatefulSpotMetrics metric
     public Task<AssociateAddressResponse> AssociateAddressAsync(AssociateAddressRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, inner.AssociateAddressAsync, cancellationToken);
 
+    public Task<AssignPrivateIpAddressesResponse> AssignPrivateIpAddressesAsync(AssignPrivateIpAddressesRequest request, CancellationToken cancellationToken) =>
+        CallAsync(request, inner.AssignPrivateIpAddressesAsync, cancellationToken);
+
+    public Task<UnassignPrivateIpAddressesResponse> UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request,
+        CancellationToken cancellationToken) => CallAsync(request, inner.UnassignPrivateIpAddressesAsync, cancellationToken);
+
     public Task<CreateSnapshotResponse> CreateSnapshotAsync(CreateSnapshotRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, inner.CreateSnapshotAsync, cancellationToken);
 

@@ -59,6 +59,33 @@ public sealed class Ec2CallTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrivateIpAddressCalls_ReachEc2ThroughTheSdk_AndAreCountedByAction()
+    {
+        var metrics = _services.GetRequiredService<StatefulSpotMetrics>();
+        using var recorder = new MetricsRecorder(metrics.Meter);
+        IEc2Api api = new InstrumentedEc2Api(new Ec2Api(_ec2), metrics);
+        var eniId = (await api.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest { SubnetId = DefaultWorld.SubnetA }, CancellationToken.None))
+            .NetworkInterface.NetworkInterfaceId;
+        var unassign = new UnassignPrivateIpAddressesRequest { NetworkInterfaceId = eniId, PrivateIpAddresses = ["10.0.1.50"] };
+
+        var assigned = await api.AssignPrivateIpAddressesAsync(
+            new AssignPrivateIpAddressesRequest { NetworkInterfaceId = eniId, PrivateIpAddresses = ["10.0.1.50"], AllowReassignment = true }, CancellationToken.None);
+        await api.UnassignPrivateIpAddressesAsync(unassign, CancellationToken.None);
+        var again = await Assert.ThrowsAsync<AmazonEC2Exception>(() => api.UnassignPrivateIpAddressesAsync(unassign, CancellationToken.None));
+
+        Assert.Equal("10.0.1.50", Assert.Single(assigned.AssignedPrivateIpAddresses).PrivateIpAddress);
+        Assert.Equal("InvalidParameterValue", again.ErrorCode);
+        var calls = recorder.Of(StatefulSpotMetrics.Ec2Calls)
+            .Select(m => (m.Tag(StatefulSpotMetrics.ActionTag), m.Tag(StatefulSpotMetrics.OutcomeTag), m.Value))
+            .Where(c => c.Item1 != "CreateNetworkInterface")
+            .OrderBy(c => c.Item1).ThenBy(c => c.Item2)
+            .ToList();
+        Assert.Equal(
+            [("AssignPrivateIpAddresses", "ok", 1d), ("UnassignPrivateIpAddresses", "InvalidParameterValue", 1d), ("UnassignPrivateIpAddresses", "ok", 1d)],
+            calls);
+    }
+
+    [Fact]
     public async Task Ec2Calls_AreClientSpansUnderTheCallersTrace_WithTheErrorCodeOnFailure()
     {
         var spans = new ConcurrentQueue<Activity>();

@@ -31,6 +31,25 @@ public sealed class ThrottlingTests
         Assert.Equal(1, world.Emulator.Snapshot().Throttling!.ThrottledCalls["RunInstances"]);
     }
 
+    [Theory]
+    [InlineData("AssignPrivateIpAddresses")]
+    [InlineData("UnassignPrivateIpAddresses")]
+    public async Task PrivateIpAddressActions_HaveBucketsOf100(string action)
+    {
+        await using var world = await StartAsync();
+        Task Call() => action == "AssignPrivateIpAddresses"
+            ? world.Ec2NoRetry.AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest { NetworkInterfaceId = "eni-0000000000000000f", SecondaryPrivateIpAddressCount = 1 })
+            : world.Ec2NoRetry.UnassignPrivateIpAddressesAsync(new UnassignPrivateIpAddressesRequest { NetworkInterfaceId = "eni-0000000000000000f", PrivateIpAddresses = ["10.0.1.9"] });
+
+        for (var i = 0; i < 100; i++)
+        {
+            await Ec2Assert.FailsAsync("InvalidNetworkInterfaceID.NotFound", Call);
+        }
+
+        await Ec2Assert.FailsAsync("RequestLimitExceeded", Call, 503);
+        Assert.Equal(1, world.Emulator.Snapshot().Throttling!.ThrottledCalls[action]);
+    }
+
     [Fact]
     public async Task DescribeInstances_UnfilteredAndUnpaginated_Has50Tokens_WhileFilteredCallsUseTheLargerBucket()
     {

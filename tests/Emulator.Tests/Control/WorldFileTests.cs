@@ -111,15 +111,19 @@ public sealed class WorldFileTests : IDisposable
     {
         var otherRegion = Write(WorldFiles.Custom);
         var outside = Write(WorldFiles.Custom.Replace("172.31.32.0/28", "10.9.0.0/28", StringComparison.Ordinal));
+        var noAddresses = Write(WorldFiles.Custom.Replace("\"spotPrice\": 0.03 }", "\"spotPrice\": 0.03, \"ipv4AddressesPerInterface\": 0 }", StringComparison.Ordinal));
 
         var region = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsEmulator.StartAsync(new EmulatorOptions { WorldFile = otherRegion }));
         var cidr = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             AwsEmulator.StartAsync(new EmulatorOptions { Region = "eu-west-1", WorldFile = outside }));
+        var addresses = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            AwsEmulator.StartAsync(new EmulatorOptions { Region = "eu-west-1", WorldFile = noAddresses }));
         var missing = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             AwsEmulator.StartAsync(new EmulatorOptions { WorldFile = Path.Combine(_directory.FullName, "missing.json") }));
 
         Assert.Contains("Emulator:Region", region.Message, StringComparison.Ordinal);
         Assert.Contains("subnets[2].cidr", cidr.Message, StringComparison.Ordinal);
+        Assert.Contains("instanceTypes[0].ipv4AddressesPerInterface", addresses.Message, StringComparison.Ordinal);
         Assert.Contains("Emulator:WorldFile", missing.Message, StringComparison.Ordinal);
     }
 

@@ -111,6 +111,8 @@ public sealed class InstanceTypeTests : IDisposable
         Assert.Equal((4, 2, 2, 16384L), (m5.VCpuInfo.DefaultVCpus, m5.VCpuInfo.DefaultCores, m5.VCpuInfo.DefaultThreadsPerCore, m5.MemoryInfo.SizeInMiB));
         Assert.Equal(4096L, described.InstanceTypes.Single(t => t.InstanceType == "c5.large").MemoryInfo.SizeInMiB);
         Assert.Equal(["on-demand", "spot"], m5.SupportedUsageClasses);
+        Assert.Equal(15, m5.NetworkInfo.Ipv4AddressesPerInterface);
+        Assert.Equal(6, all.InstanceTypes.Single(t => t.InstanceType == "t3.medium").NetworkInfo.Ipv4AddressesPerInterface);
         Assert.Equal(DefaultWorld.InstanceTypes.Count, all.InstanceTypes.Count);
         Assert.Contains("x9.huge", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("m5.large", error.Message, StringComparison.Ordinal);

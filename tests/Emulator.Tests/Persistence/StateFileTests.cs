@@ -82,6 +82,28 @@ public sealed class StateFileTests : IDisposable
     }
 
     [Fact]
+    public async Task StateFile_RoundTrip_KeepsSecondaryPrivateIps_StillTakenInTheSubnet()
+    {
+        string eniId;
+        await using (var first = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile))
+        {
+            eniId = (await first.LaunchRunningAsync()).NetworkInterfaces[0].NetworkInterfaceId;
+            await first.Ec2.AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest
+            {
+                NetworkInterfaceId = eniId,
+                PrivateIpAddresses = ["10.0.1.90", "10.0.1.91"],
+            });
+        }
+
+        await using var second = await EmulatorHarness.StartAsync(o => o.StateFile = StateFile);
+
+        var restored = await second.DescribeInterfaceAsync(eniId);
+        Assert.Equal(["10.0.1.90", "10.0.1.91"], restored.PrivateIpAddresses.Where(a => a.Primary == false).Select(a => a.PrivateIpAddress));
+        await Ec2Assert.FailsAsync("InvalidIPAddress.InUse", () => second.Ec2.CreateNetworkInterfaceAsync(
+            new CreateNetworkInterfaceRequest { SubnetId = DefaultWorld.SubnetA, PrivateIpAddress = "10.0.1.91" }));
+    }
+
+    [Fact]
     public async Task StateFile_PendingTransitions_ResumeAfterRestart()
     {
         string instanceId;

@@ -37,7 +37,8 @@ public sealed partial class DeployFilesTests
 
     private static readonly string[] Destructive =
         ["ec2:TerminateInstances", "ec2:DeleteVolume", "ec2:DeleteNetworkInterface", "ec2:DeleteSnapshot", "ec2:DeregisterImage",
-         "ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances", "ec2:ModifyInstanceAttribute", "ec2:AssociateAddress"];
+         "ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances", "ec2:ModifyInstanceAttribute", "ec2:AssociateAddress",
+         "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"];
 
     [Fact]
     public void IamPolicy_GrantsEveryEc2AndSqsActionTheCodeCalls_AndNothingElse()

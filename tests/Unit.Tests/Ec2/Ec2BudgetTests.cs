@@ -17,6 +17,8 @@ public sealed class Ec2BudgetTests
     [InlineData("CreateVolume", false, 100, 5)]
     [InlineData("AttachVolume", false, 50, 5)]
     [InlineData("AssociateAddress", false, 50, 5)]
+    [InlineData("AssignPrivateIpAddresses", false, 100, 5)]
+    [InlineData("UnassignPrivateIpAddresses", false, 100, 5)]
     [InlineData("DescribeInstances", false, 100, 20)]
     [InlineData("DescribeVolumes", false, 100, 20)]
     [InlineData("DescribeInstances", true, 50, 10)]

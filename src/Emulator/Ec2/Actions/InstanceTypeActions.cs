@@ -94,7 +94,11 @@ internal sealed class InstanceTypeActions(Catalog catalog, EmulatorOptions optio
                 x.Element("encryptionSupport", "supported");
                 x.Element("nvmeSupport", "required");
             });
-            x.Struct("networkInfo", () => x.Element("enaSupport", "required"));
+            x.Struct("networkInfo", () =>
+            {
+                x.Element("ipv4AddressesPerInterface", t.Ipv4AddressesPerInterface);
+                x.Element("enaSupport", "required");
+            });
         });
         x.Element("nextToken", next);
     }

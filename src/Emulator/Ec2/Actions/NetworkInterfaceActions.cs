@@ -6,10 +6,12 @@ namespace StatefulSpot.Emulator.Ec2.Actions;
 
 /// <summary>
 /// CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, AttachNetworkInterface,
-/// DetachNetworkInterface and ModifyNetworkInterfaceAttribute on the wire.
+/// DetachNetworkInterface, ModifyNetworkInterfaceAttribute, AssignPrivateIpAddresses and UnassignPrivateIpAddresses on
+/// the wire.
 /// </summary>
 internal sealed class NetworkInterfaceActions(
-    NetworkInterfaceOperations interfaces, NetworkInterfaceAttachmentOperations attachments, NetworkInterfaceXml xml)
+    NetworkInterfaceOperations interfaces, NetworkInterfaceAttachmentOperations attachments, SecondaryAddressOperations secondaries,
+    NetworkInterfaceXml xml)
 {
     private static readonly string[] InterfaceTagTypes = [TagSpecifications.NetworkInterface];
 
@@ -19,7 +21,9 @@ internal sealed class NetworkInterfaceActions(
         .Mutating("DeleteNetworkInterface", DeleteNetworkInterface)
         .Mutating("AttachNetworkInterface", AttachNetworkInterface)
         .Mutating("DetachNetworkInterface", DetachNetworkInterface)
-        .Mutating("ModifyNetworkInterfaceAttribute", ModifyNetworkInterfaceAttribute);
+        .Mutating("ModifyNetworkInterfaceAttribute", ModifyNetworkInterfaceAttribute)
+        .Mutating("AssignPrivateIpAddresses", AssignPrivateIpAddresses)
+        .Mutating("UnassignPrivateIpAddresses", UnassignPrivateIpAddresses);
 
     private void CreateNetworkInterface(Ec2Call call)
     {
@@ -87,5 +91,32 @@ internal sealed class NetworkInterfaceActions(
             r.String("Attachment.AttachmentId"),
             r.Bool("Attachment.DeleteOnTermination")));
         call.Xml.Element("return", true);
+    }
+
+    private void AssignPrivateIpAddresses(Ec2Call call)
+    {
+        var r = call.Request;
+        RefusePrefixDelegation(r, "Ipv4Prefix", "Ipv4PrefixCount");
+        var eniId = r.RequiredString("NetworkInterfaceId");
+        var assigned = secondaries.Assign(call.State, new AssignPrivateAddressesArgs(
+            eniId, r.StringList("PrivateIpAddress"), r.Int("SecondaryPrivateIpAddressCount"), r.Bool("AllowReassignment") ?? false));
+        call.Xml.Element("networkInterfaceId", eniId);
+        call.Xml.Items("assignedPrivateIpAddressesSet", assigned, ip => call.Xml.Element("privateIpAddress", ip));
+    }
+
+    private void UnassignPrivateIpAddresses(Ec2Call call)
+    {
+        var r = call.Request;
+        RefusePrefixDelegation(r, "Ipv4Prefix");
+        secondaries.Unassign(call.State, r.RequiredString("NetworkInterfaceId"), r.StringList("PrivateIpAddress"));
+        call.Xml.Element("return", true);
+    }
+
+    private static void RefusePrefixDelegation(QueryNode request, params string[] parameters)
+    {
+        if (parameters.FirstOrDefault(request.Has) is { } parameter)
+        {
+            throw Ec2Errors.UnsupportedOperation($"The emulator does not model IPv4 prefix delegation ({parameter}).");
+        }
     }
 }

@@ -26,7 +26,7 @@ internal sealed class NetworkInterfaceAttachment
     public bool DeleteOnTermination { get; set; }
 }
 
-/// <summary>An elastic network interface with one private IPv4 address.</summary>
+/// <summary>An elastic network interface: its primary private IPv4 address and any secondary ones.</summary>
 internal sealed class NetworkInterface
 {
     public required string NetworkInterfaceId { get; init; }
@@ -39,7 +39,15 @@ internal sealed class NetworkInterface
 
     public required string AvailabilityZone { get; init; }
 
+    /// <summary>The primary private IPv4 address, fixed for the interface's life.</summary>
     public required string PrivateIpAddress { get; init; }
+
+    /// <summary>Secondary private IPv4 addresses in the order they were assigned (AssignPrivateIpAddresses moves them between interfaces).</summary>
+    public List<string> SecondaryPrivateIpAddresses { get; init; } = [];
+
+    /// <summary>Every private IPv4 address: the primary first, then the secondaries.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> PrivateIpAddresses => SecondaryPrivateIpAddresses.Prepend(PrivateIpAddress);
 
     public required string MacAddress { get; init; }
 

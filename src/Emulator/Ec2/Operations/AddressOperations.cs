@@ -10,8 +10,8 @@ internal sealed record AssociateAddressArgs(
 
 /// <summary>
 /// Elastic IPs (VPC): allocate up to the world's limit, associate with an instance (its primary interface) or an
-/// interface, disassociate, release. An association binds the address to the interface, so it survives the instance
-/// when the interface does.
+/// interface (its primary private IP: the emulator does not bind Elastic IPs to secondary addresses), disassociate,
+/// release. An association binds the address to the interface, so it survives the instance when the interface does.
 /// </summary>
 internal sealed class AddressOperations(Ec2Context ctx)
 {
@@ -65,6 +65,11 @@ internal sealed class AddressOperations(Ec2Context ctx)
 
         var eni = args.InstanceId is { } instanceId ? PrimaryInterfaceOf(state, instanceId) : ctx.Lookup.NetworkInterface(state, args.NetworkInterfaceId!);
         var privateIp = args.PrivateIpAddress ?? eni.PrivateIpAddress;
+        if (eni.SecondaryPrivateIpAddresses.Contains(privateIp))
+        {
+            throw Ec2Errors.UnsupportedOperation($"The emulator associates Elastic IPs with primary private IP addresses only; {privateIp} is a secondary address of {eni.NetworkInterfaceId}.");
+        }
+
         if (privateIp != eni.PrivateIpAddress)
         {
             throw Ec2Errors.InvalidParameterValue($"The private IP address {privateIp} is not assigned to network interface {eni.NetworkInterfaceId}");

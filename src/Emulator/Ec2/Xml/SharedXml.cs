@@ -16,13 +16,18 @@ internal sealed class SharedXml(EmulatorOptions options, Catalog catalog)
         x.Element("groupName", groupId == catalog.DefaultSecurityGroupId ? "default" : groupId);
     }
 
+    /// <summary>
+    /// The interface's <c>privateIpAddressesSet</c>: the primary address (with the Elastic IP association, which the
+    /// emulator binds to primary addresses only), then every secondary one.
+    /// </summary>
     public void PrivateAddresses(Ec2XmlWriter x, NetworkInterface n, ElasticAddress? address) =>
-        x.Items<string>("privateIpAddressesSet", [n.PrivateIpAddress], ip =>
+        x.Items("privateIpAddressesSet", n.PrivateIpAddresses, ip =>
         {
+            var primary = ip == n.PrivateIpAddress;
             x.Element("privateIpAddress", ip);
             x.Element("privateDnsName", PrivateDnsName(ip));
-            x.Element("primary", true);
-            Association(x, address);
+            x.Element("primary", primary);
+            Association(x, primary ? address : null);
         });
 
     /// <summary>The Elastic IP association of an interface (<c>association</c> element), when it has one.</summary>

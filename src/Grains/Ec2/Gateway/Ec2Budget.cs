@@ -25,6 +25,8 @@ public sealed class Ec2Budget : IDisposable
         ["DeleteSnapshot"] = new() { Capacity = 100, RefillPerSecond = 5 },
         ["CreateNetworkInterface"] = new() { Capacity = 100, RefillPerSecond = 5 },
         ["DeleteNetworkInterface"] = new() { Capacity = 100, RefillPerSecond = 5 },
+        ["AssignPrivateIpAddresses"] = new() { Capacity = 100, RefillPerSecond = 5 },
+        ["UnassignPrivateIpAddresses"] = new() { Capacity = 100, RefillPerSecond = 5 },
         ["DeregisterImage"] = new() { Capacity = 100, RefillPerSecond = 5 },
     };
 

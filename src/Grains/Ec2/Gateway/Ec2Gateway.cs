@@ -112,6 +112,12 @@ public sealed class Ec2Gateway : IEc2Api
     public Task<AssociateAddressResponse> AssociateAddressAsync(AssociateAddressRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, _inner.AssociateAddressAsync, cancellationToken);
 
+    public Task<AssignPrivateIpAddressesResponse> AssignPrivateIpAddressesAsync(AssignPrivateIpAddressesRequest request, CancellationToken cancellationToken) =>
+        CallAsync(request, _inner.AssignPrivateIpAddressesAsync, cancellationToken);
+
+    public Task<UnassignPrivateIpAddressesResponse> UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request,
+        CancellationToken cancellationToken) => CallAsync(request, _inner.UnassignPrivateIpAddressesAsync, cancellationToken);
+
     public Task<CreateSnapshotResponse> CreateSnapshotAsync(CreateSnapshotRequest request, CancellationToken cancellationToken) =>
         CallAsync(request, _inner.CreateSnapshotAsync, cancellationToken);
 
