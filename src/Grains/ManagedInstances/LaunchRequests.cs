@@ -83,6 +83,10 @@ public static class LaunchRequests
         else
         {
             request.SubnetId = subnetId ?? spec.SubnetIds[0];
+
+            // The primary ENI the launch creates is ours too: the IAM policy lets StatefulSpot change only what it
+            // tagged (a floating IP is assigned to it).
+            request.TagSpecifications.Add(Tags(ResourceType.NetworkInterface, managedInstanceId, generation, spec, clusterId));
             if (launch.SecurityGroupIds.Count > 0)
             {
                 request.SecurityGroupIds = [.. launch.SecurityGroupIds];

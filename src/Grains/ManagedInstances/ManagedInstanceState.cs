@@ -177,9 +177,12 @@ public sealed record SagaCursor
     /// <summary>AssignPrivateIpAddresses may have chosen the floating IP already: a retry looks for it before asking again.</summary>
     [Id(33)] public bool FloatingIpRequested { get; init; }
 
-    /// <summary>The first moment the old instance is known to have stopped serving: <paramref name="at"/> unless one is recorded already.</summary>
-    public SagaCursor StoppedServing(DateTimeOffset at) =>
-        ServiceStoppedAt is { } known && known <= at ? this : this with { ServiceStoppedAt = at };
+    /// <summary>
+    /// The old instance stopped serving at <paramref name="at"/>, unless a stop is recorded already: the first one we
+    /// learn of is kept. (An event that comes after our own TerminateInstances or cutover carries a time rounded down
+    /// to the second, which would read as earlier than the stop it reports.)
+    /// </summary>
+    public SagaCursor StoppedServing(DateTimeOffset at) => ServiceStoppedAt is null ? this with { ServiceStoppedAt = at } : this;
 
     public SagaCursor AdvanceTo(SagaStep step, DateTimeOffset now) =>
         this with { Step = step, StepStartedAt = now, Attempts = 0, NextAttemptAt = null, LastError = null };

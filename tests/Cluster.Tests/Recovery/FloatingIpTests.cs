@@ -22,14 +22,14 @@ public sealed class FloatingIpTests(StatefulSpotClusterFixture fixture) : IClass
         var active = await fixture.CreateActiveAsync(Spec());
         var first = await InstanceAsync(active.InstanceId!);
         Assert.NotEqual(first.PrivateIpAddress, active.PrivateIp);
-        Assert.Equal([active.PrivateIp], Secondaries(first));
+        Assert.Equal([active.PrivateIp!], Secondaries(first));
 
         await fixture.Client.RecycleAsync(active.Id);
         var recycled = await fixture.WaitForNextGenerationAsync(active);
 
         Assert.True(recycled.Status == ManagedInstanceStatus.Active, $"recycle ended in {recycled.Status}: {recycled.LastError}");
         Assert.Equal(active.PrivateIp, recycled.PrivateIp);
-        Assert.Equal([active.PrivateIp], Secondaries(await InstanceAsync(recycled.InstanceId!)));
+        Assert.Equal([active.PrivateIp!], Secondaries(await InstanceAsync(recycled.InstanceId!)));
         var record = recycled.History.Last();
         Assert.True(record.ReplacementRunningAt < record.ServiceStoppedAt, "the replacement was not pre-staged: it ran only after the cutover");
         Assert.True(record.VolumesAttachedAt < record.OldTerminatedAt, "the volumes did not move before the old instance was terminated");

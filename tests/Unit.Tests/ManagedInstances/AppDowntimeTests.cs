@@ -55,12 +55,13 @@ public sealed class AppDowntimeTests
     }
 
     [Fact]
-    public void TheFirstMomentKnown_IsKept()
+    public void TheFirstStopLearnt_IsKept_AnEventRoundedDownToItsSecondAfterwardsDoesNotMoveIt()
     {
-        var cursor = Finished() with { ServiceStoppedAt = null };
+        var cutover = Now.AddMilliseconds(480);
+        var cursor = (Finished() with { ServiceStoppedAt = null }).StoppedServing(cutover);
 
-        Assert.Equal(Now, cursor.StoppedServing(Now).StoppedServing(Now.AddSeconds(5)).ServiceStoppedAt);
-        Assert.Equal(Now, cursor.StoppedServing(Now.AddSeconds(5)).StoppedServing(Now).ServiceStoppedAt);
+        Assert.Equal(cutover, cursor.StoppedServing(Now).ServiceStoppedAt);
+        Assert.Equal(cutover, cursor.StoppedServing(Now.AddSeconds(5)).ServiceStoppedAt);
     }
 
     [Fact]

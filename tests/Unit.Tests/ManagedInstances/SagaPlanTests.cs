@@ -16,7 +16,7 @@ public sealed class SagaPlanTests
                 SagaStep.WaitOldTerminated, SagaStep.WaitResourcesReleased, SagaStep.SnapshotRoot, SagaStep.SnapshotVolumes,
                 SagaStep.WaitRootSnapshot, SagaStep.WaitVolumeSnapshots, SagaStep.RegisterRootImage, SagaStep.WaitRootImage,
                 SagaStep.EnsureVolumes, SagaStep.Launch, SagaStep.WaitRunning, SagaStep.RelocateVolumes, SagaStep.AttachVolumes,
-                SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
+                SagaStep.MoveFloatingIp, SagaStep.WaitAttached, SagaStep.AssociateElasticIp, SagaStep.CleanupRoot, SagaStep.CleanupVolumes,
             ],
             steps);
     }
@@ -114,6 +114,19 @@ public sealed class SagaPlanTests
 
         Assert.All([ResourceType.Instance, ResourceType.Volume], type =>
             Assert.Contains(request.TagSpecifications.Single(t => t.ResourceType == type).Tags, t => t is { Key: "statefulspot:cluster", Value: "prod-east" }));
+    }
+
+    [Fact]
+    public void LaunchRequest_WithoutPersistentEni_TagsThePrimaryEniItCreates_AndNoneWithOne()
+    {
+        var created = LaunchRequests.Build("smi-0123abcd", 3, Specs.Database(persistPrivateIp: false), new LaunchCandidate("m5.large", Spot: true),
+            "us-east-1a", networkInterfaceId: null, "token", clusterId: "prod-east");
+        var kept = LaunchRequests.Build("smi-0123abcd", 3, Specs.Database(), new LaunchCandidate("m5.large", Spot: true), "us-east-1a",
+            "eni-0aaa1111bbbb2222c", "token", clusterId: "prod-east");
+
+        Assert.Contains(created.TagSpecifications.Single(t => t.ResourceType == ResourceType.NetworkInterface).Tags,
+            t => t is { Key: "statefulspot:managed-instance", Value: "smi-0123abcd" });
+        Assert.DoesNotContain(kept.TagSpecifications, t => t.ResourceType == ResourceType.NetworkInterface);
     }
 
     [Fact]
