@@ -186,6 +186,9 @@ public sealed partial class ManagedInstanceGrain
             InstanceId = instanceGone ? null : updated.InstanceId,
             InstanceType = instanceGone ? null : updated.InstanceType,
             Market = instanceGone ? null : updated.Market,
+
+            // A new instance has new volumes (a root from the image, onLaunch volumes): their first pass is due at once.
+            LastSnapshotAt = operation is { Kind: not OperationKind.Repair, NewInstanceId: not null } ? null : updated.LastSnapshotAt,
         };
         await store.WriteStateAsync(cancellationToken);
         await EnsureSnapshottingAsync();

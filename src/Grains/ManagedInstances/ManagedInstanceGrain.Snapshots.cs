@@ -13,6 +13,9 @@ namespace StatefulSpot.Grains.ManagedInstances;
 public sealed partial class ManagedInstanceGrain
 {
     private const string SnapshotReminderName = "snapshots";
+
+    /// <summary>How soon after a managed instance becomes Active its first continuous snapshot pass runs.</summary>
+    private static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(5);
     private IGrainTimer? _snapshotTimer;
     private TimeSpan _snapshotTimerPeriod;
 
@@ -41,14 +44,21 @@ public sealed partial class ManagedInstanceGrain
             return;
         }
 
-        // A few ticks per interval, so a pass is never a whole interval late; ticks that are not due do nothing.
+        // A few ticks per interval, so a pass is never a whole interval late; ticks that are not due do nothing. A pass
+        // that is due already (a new instance's volumes have none yet) comes soon: the final snapshot of an interruption
+        // is then incremental to it, not a first, full one.
         var period = every / 4;
+        var due = SnapshotRules.IsDue(State, time.GetUtcNow()) ? (period < FirstPassDelay ? period : FirstPassDelay) : period;
         if (_snapshotTimer is null || _snapshotTimerPeriod != period)
         {
             _snapshotTimer?.Dispose();
             _snapshotTimerPeriod = period;
             // The timer does not keep an idle managed instance in memory: the reminder brings it back for the next pass.
-            _snapshotTimer = this.RegisterGrainTimer(SnapshotTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = false });
+            _snapshotTimer = this.RegisterGrainTimer(SnapshotTickAsync, new GrainTimerCreationOptions { DueTime = due, Period = period, KeepAlive = false });
+        }
+        else if (due < period)
+        {
+            _snapshotTimer.Change(due, period);
         }
 
         var wake = every > _options.ReminderPeriod ? every : _options.ReminderPeriod;

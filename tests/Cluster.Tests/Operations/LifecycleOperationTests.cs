@@ -200,8 +200,9 @@ public sealed class LifecycleOperationTests(StatefulSpotClusterFixture fixture) 
         };
         var active = await fixture.CreateActiveAsync(spec);
         await fixture.Client.RecycleAsync(active.Id);
-        var draining = await WaitAsync(active.Id, v => v.CurrentStep == "WaitOldTerminated" || v.Status != ManagedInstanceStatus.Recycling);
-        Assert.True(draining.CurrentStep == "WaitOldTerminated", $"the recycle did not reach the drain: {draining.Status} {draining.CurrentStep} {draining.LastError}");
+        // The pre-staged recycle drains in its cutover step: the replacement runs, the old instance keeps its volumes.
+        var draining = await WaitAsync(active.Id, v => v.CurrentStep == "DetachVolumes" || v.Status != ManagedInstanceStatus.Recycling);
+        Assert.True(draining.CurrentStep == "DetachVolumes", $"the recycle did not reach the drain: {draining.Status} {draining.CurrentStep} {draining.LastError}");
         Assert.Equal(2, (await fixture.LiveInstancesAsync(active.Id)).Count);
 
         await fixture.Client.DeleteAsync(active.Id, new DeleteOptions { ShouldDeleteVolumes = true, ShouldDeleteNetworkInterfaces = true });

@@ -51,6 +51,23 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task CreateSnapshot_OfAVolumeMadeFromTheAccountsOwnSnapshot_IsIncrementalFromTheStart()
+    {
+        await using var world = await EmulatorHarness.StartAsync();
+        var original = await world.CreateAvailableVolumeAsync(DefaultWorld.ZoneA);
+        var source = (await world.Ec2.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = original.VolumeId })).Snapshot;
+        await world.WaitForSnapshotStateAsync(source.SnapshotId, SnapshotState.Completed);
+        var restored = (await world.Ec2.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = DefaultWorld.ZoneA, SnapshotId = source.SnapshotId })).Volume;
+        await world.WaitForVolumeStateAsync(restored.VolumeId, VolumeState.Available);
+
+        var first = (await world.Ec2.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = restored.VolumeId })).Snapshot;
+        await world.WaitForSnapshotStateAsync(first.SnapshotId, SnapshotState.Completed);
+
+        var info = world.Emulator.Snapshot().Snapshots.Single(s => s.SnapshotId == first.SnapshotId);
+        Assert.Equal(TimeSpan.FromSeconds(10 * EmulatorHarness.FastTimeScale), info.CompletionTime!.Value - info.StartTime);
+    }
+
+    [Fact]
     public async Task CreateSnapshot_AgainWhileTheLastIsPending_ReturnsSnapshotCreationPerVolumeRateExceeded()
     {
         await using var world = await EmulatorHarness.StartAsync(o => o.SnapshotPerVolumeInterval = TimeSpan.FromSeconds(1000));

@@ -40,13 +40,20 @@ internal sealed class SnapshotOperations(Ec2Context ctx)
             throw Ec2Errors.SnapshotRateExceeded();
         }
 
-        return Take(state, volume, description ?? "", tags, first: earlier.Count == 0);
+        return Take(state, volume, description ?? "", tags, first: earlier.Count == 0 && !HasOwnLineage(state, volume));
     }
+
+    /// <summary>
+    /// A volume created from one of the account's own snapshots is snapshotted incrementally to it from the start, as
+    /// EBS does (only the blocks changed since are copied); one created from a public snapshot, or empty, is not.
+    /// </summary>
+    private static bool HasOwnLineage(EmulatorState state, Volume volume) =>
+        volume.SnapshotId is { } source && state.Ec2.Snapshots.TryGetValue(source, out var snapshot) && snapshot.OwnerAlias is null;
 
     /// <summary>A snapshot of <paramref name="volume"/> (CreateSnapshot, CreateImage); completes after its scaled duration.</summary>
     public Snapshot Take(EmulatorState state, Volume volume, string description, Dictionary<string, string> tags, bool? first = null)
     {
-        var isFirst = first ?? !state.Ec2.Snapshots.Values.Any(s => s.VolumeId == volume.VolumeId && s.OwnerAlias is null);
+        var isFirst = first ?? (!state.Ec2.Snapshots.Values.Any(s => s.VolumeId == volume.VolumeId && s.OwnerAlias is null) && !HasOwnLineage(state, volume));
         var now = ctx.Now;
         var snapshot = new Snapshot
         {
