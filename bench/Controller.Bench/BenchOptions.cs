@@ -34,7 +34,8 @@ internal sealed class BenchOptions
           mass --n N        create N managed instances, interrupt all of them within ~3 s, measure the recoveries
           creates --n N     N creates at once, measure until all settle
           memory --n N      N Active managed instances: silo RSS per managed instance (cluster mode, 2 silos)
-          single            one recovery: its downtime and duration against the bound for N=1
+          single            one recovery of one persistence mode (--persistence): its downtime as the application sees it,
+                            from the emulator's world, against the floor of the mode's path
           junk [--n N]      J junk messages queued, then N interruptions (default 1): how long a warning waits behind noise
           chaos --n M       M managed instances of every persistence mode under mixed faults and silo kills, then every
                             invariant checked and everything deleted; exits 3 on any violation (--seed, --fault-seconds)
@@ -66,6 +67,8 @@ internal sealed class BenchOptions
 
         Bench:
           --n N                    managed instances (mass, creates, memory)
+          --persistence P          single: reattach-eni (default, the demo), reattach, root-eni, onlaunch, or all: the four
+                                   one after another in one deployment, a summary line each
           --concurrency N          concurrent client calls (creates, interrupts, polls; default 32)
           --create-timeout SECONDS longest wait for the fleet to be created (default from N and the create time scale)
           --settle SECONDS         memory: force grain collection, wait this long, then sample RSS again
@@ -83,6 +86,11 @@ internal sealed class BenchOptions
     public int Silos { get; private set; } = 2;
 
     public int N { get; private set; }
+
+    /// <summary>single: the persistence modes measured, in order (--persistence; all: the four).</summary>
+    public IReadOnlyList<PersistenceMode> Persistence { get; private set; } = [PersistenceMode.ReattachEni];
+
+    private bool PersistenceGiven { get; set; }
 
     /// <summary>chaos: the seed of the fault schedule (the same seed, the same schedule).</summary>
     public int Seed { get; private set; } = 1;
@@ -169,6 +177,14 @@ internal sealed class BenchOptions
                     break;
                 case "--silos": options.Silos = PositiveInt(arg, Next()); break;
                 case "--n": options.N = PositiveInt(arg, Next()); break;
+                case "--persistence":
+                    var persistence = Next();
+                    options.PersistenceGiven = true;
+                    options.Persistence = persistence == "all"
+                        ? PersistenceModes.All
+                        : [PersistenceModes.Parse(persistence)
+                            ?? throw new ArgumentException($"--persistence must be reattach-eni, reattach, root-eni, onlaunch or all, not '{persistence}'.")];
+                    break;
                 case "--time-scale": options.TimeScale = Positive(arg, Next()); break;
                 case "--create-time-scale": options.CreateTimeScale = Positive(arg, Next()); break;
                 case "--notice-lead": options.NoticeLeadSeconds = NonNegative(arg, Next()); break;
@@ -201,6 +217,11 @@ internal sealed class BenchOptions
         if (options.Scenario == 0)
         {
             throw new ArgumentException("Name a scenario: mass, creates, memory, single, junk or chaos (or --quick).");
+        }
+
+        if (options.PersistenceGiven && options.Scenario != Scenario.Single)
+        {
+            throw new ArgumentException("--persistence is an option of single.");
         }
 
         if (options.Scenario == Scenario.Single || (options.Scenario == Scenario.Junk && options.N == 0))

@@ -19,10 +19,12 @@ internal static partial class Fleet
     /// <summary>
     /// The README demo's spec (src/Silo/Demo/InterruptionDemo.cs): m5.large Spot, one 100 GiB gp3 data volume at /dev/sdf
     /// in reattach mode, persistPrivateIp; in subnet A, or spread over the three subnets when one cannot hold the fleet.
+    /// Another <paramref name="mode"/> changes only the persistence (and, where the mode snapshots continuously, takes
+    /// the shortest snapshot interval, 1 minute, so that the first snapshot is there soon).
     /// </summary>
-    public static ManagedInstanceSpec Spec(int index, int fleetSize) => new()
+    public static ManagedInstanceSpec Spec(int index, int fleetSize, PersistenceMode mode = PersistenceMode.ReattachEni) => new()
     {
-        Name = $"bench-{index:D5}",
+        Name = mode == PersistenceMode.ReattachEni ? $"bench-{index:D5}" : $"bench-{index:D5}-{mode.Name()}",
         SubnetIds = [fleetSize <= PerSubnet ? Subnets[0] : Subnets[index % Subnets.Length]],
         LaunchSpecification = new LaunchSpecification
         {
@@ -31,13 +33,19 @@ internal static partial class Fleet
             BlockDeviceMappings = [new BlockDeviceMappingSpec { DeviceName = "/dev/sdf", VolumeSizeGiB = 100 }],
             Tags = new Dictionary<string, string> { ["app"] = "bench" },
         },
-        Persistence = new PersistenceSpec { PersistPrivateIp = true, PersistBlockDevices = true, BlockDevicesMode = BlockDevicesMode.Reattach },
+        Persistence = mode.Spec(),
+        Snapshots = mode.SnapshotsContinuously() ? new SnapshotSpec { Interval = TimeSpan.FromMinutes(1) } : new SnapshotSpec(),
     };
 
     public static string SubnetNote(int fleetSize) => fleetSize <= PerSubnet ? "subnet A" : "subnets A/B/C round robin";
 
     /// <summary>N creates, <paramref name="concurrency"/> at a time; returns the ids in order and when the first call started.</summary>
-    public static async Task<(List<string> Ids, DateTimeOffset FirstCall)> CreateAsync(StatefulSpotClient client, int n, int concurrency, CancellationToken ct)
+    public static Task<(List<string> Ids, DateTimeOffset FirstCall)> CreateAsync(StatefulSpotClient client, int n, int concurrency, CancellationToken ct) =>
+        CreateAsync(client, n, concurrency, PersistenceMode.ReattachEni, ct);
+
+    /// <summary>N creates of <paramref name="mode"/>'s spec, <paramref name="concurrency"/> at a time.</summary>
+    public static async Task<(List<string> Ids, DateTimeOffset FirstCall)> CreateAsync(StatefulSpotClient client, int n, int concurrency, PersistenceMode mode,
+        CancellationToken ct)
     {
         var ids = new string[n];
         var first = DateTimeOffset.UtcNow;
@@ -46,7 +54,7 @@ internal static partial class Fleet
             {
                 using var call = CancellationTokenSource.CreateLinkedTokenSource(token);
                 call.CancelAfter(TimeSpan.FromSeconds(60));
-                ids[i] = (await client.CreateAsync(Spec(i, n), call.Token).ConfigureAwait(false)).Id;
+                ids[i] = (await client.CreateAsync(Spec(i, n, mode), call.Token).ConfigureAwait(false)).Id;
             }).ConfigureAwait(false);
         return ([.. ids], first);
     }

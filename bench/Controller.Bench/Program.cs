@@ -46,7 +46,8 @@ public static class Program
             + $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
         Console.WriteLine($"Scenario {options.Scenario.ToString().ToLowerInvariant()}{(options.Quick ? " (--quick)" : "")}: mode {options.Topology.ToString().ToLowerInvariant()}, "
             + $"{options.SiloCount} silo(s), N={options.N}, time scale {options.TimeScale}, create time scale {options.CreateTimeScale}, "
-            + $"refill {(options.RefillRealTime ? "real time" : "simulated clock")}, budget share {options.BudgetShare}, notice lead {options.NoticeLeadSeconds} s");
+            + $"refill {(options.RefillRealTime ? "real time" : "simulated clock")}, budget share {options.BudgetShare}, notice lead {options.NoticeLeadSeconds} s"
+            + (options.Scenario == Scenario.Single ? $", persistence {string.Join(", ", options.Persistence.Select(m => m.Name()))}" : ""));
 
         var clock = Stopwatch.StartNew();
         Deployment? deployment = null;
@@ -63,7 +64,8 @@ public static class Program
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             _ = options.Scenario switch
             {
-                Scenario.Mass or Scenario.Single => await Scenarios.MassAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
+                Scenario.Mass => await Scenarios.MassAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
+                Scenario.Single => await SingleScenario.RunAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
                 Scenario.Creates => await Scenarios.CreatesAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),
                 Scenario.Memory => await Scenarios.MemoryAsync(deployment, options, cancel.Token).ConfigureAwait(false),
                 Scenario.Junk => await JunkScenario.RunAsync(deployment, options, http, cancel.Token).ConfigureAwait(false),

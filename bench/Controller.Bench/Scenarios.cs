@@ -5,16 +5,14 @@ using StatefulSpot.Grains.Interfaces;
 
 namespace StatefulSpot.Controller.Bench;
 
-/// <summary>The four scenarios. Each returns its summary line; a scenario that cannot run throws.</summary>
+/// <summary>mass, creates and memory (and the measured phase <c>single</c> shares with mass). Each returns its summary line; a scenario that cannot run throws.</summary>
 internal static class Scenarios
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary><c>mass</c> (and <c>single</c>, N = 1): create N, interrupt all within ~3 s, measure the recoveries against the bound.</summary>
+    /// <summary><c>mass</c>: create N, interrupt all within ~3 s, measure the recoveries against the bound.</summary>
     public static async Task<string> MassAsync(Deployment deployment, BenchOptions options, HttpClient http, CancellationToken ct)
     {
-        var single = options.Scenario == Scenario.Single;
-        var n = options.N;
         var active = await CreateFleetAsync(deployment, options, ct).ConfigureAwait(false);
         string? restartNote = null;
         if (deployment.Budget.Restart)
@@ -22,6 +20,22 @@ internal static class Scenarios
             (active, restartNote) = await RestartSilosAsync(deployment, options, active, ct).ConfigureAwait(false);
         }
 
+        var run = await RecoverAsync(deployment, options, http, active, ct).ConfigureAwait(false);
+        var report = new Report($"mass: {options.N} recoveries at once");
+        AddRecoveryRows(report, deployment, options, run, restartNote);
+        var summary = string.Create(Invariant, $"mass n={run.Before.Count} errors={run.Errors.Count} throttled={Report.F(run.Phase.ThrottledPercent, "0.0")}% "
+            + $"ratio={Report.F(run.Ratio, "0.00")} calls_per_recovery={Report.F(run.CallsPerRecovery, "0.0")}");
+        report.Print(summary);
+        return summary;
+    }
+
+    /// <summary>
+    /// The measured phase of <c>mass</c> and <c>single</c>: the emulator to the measured time scale, the counters reset,
+    /// every one of <paramref name="active"/> interrupted, and a bounded wait until each is on its next generation.
+    /// </summary>
+    internal static async Task<RecoveryRun> RecoverAsync(Deployment deployment, BenchOptions options, HttpClient http, List<ManagedInstanceView> active,
+        CancellationToken ct)
+    {
         var client = deployment.Client;
         var before = active.ToDictionary(v => v.Id);
 
@@ -38,9 +52,7 @@ internal static class Scenarios
         Console.WriteLine($"  {active.Count} interrupted in {interruptSeconds:0.0} s; EC2 starts shutting them down from {shutdownStart:HH:mm:ss.f}");
 
         var t = options.TimeScale;
-        var share = options.BudgetShare;
-        var bound = Bound.Seconds(active.Count, share);
-        var bucketReal = Bound.BucketPart(active.Count, share) * (counters.RefillOnSimulatedClock ? t : 1);
+        var bucketReal = Bound.BucketPart(active.Count, options.BudgetShare) * (counters.RefillOnSimulatedClock ? t : 1);
         var timeout = TimeSpan.FromSeconds(3 * (Bound.Fixed * t + bucketReal) + options.NoticeLeadSeconds * t + 300);
         var (after, allSettled) = await Fleet.WaitAsync(client, [.. before.Keys],
             v => v.Generation > before[v.Id].Generation && v.Status is ManagedInstanceStatus.Active or ManagedInstanceStatus.Error,
@@ -71,37 +83,40 @@ internal static class Scenarios
             }
         }
 
-        var durations = recovered.Select(r => (r.Record.VolumesAttachedAt!.Value - interruptions[r.View.Id].TerminationTime).TotalSeconds / t).ToList();
-        var measured = recovered.Count > 0 ? (recovered.Max(r => r.Record.VolumesAttachedAt!.Value) - shutdownStart).TotalSeconds / t : double.NaN;
-        var ratio = measured / bound;
-        var callsPerRecovery = phase.Calls / active.Count;
-        var downtimes = recovered.Where(r => r.Record.Downtime is not null).Select(r => r.Record.Downtime!.Value.TotalSeconds / t).ToList();
-        var kept = recovered.Count(r => r.View.PrivateIp == before[r.View.Id].PrivateIp
-            && r.View.Volumes.Select(v => v.VolumeId).SequenceEqual(before[r.View.Id].Volumes.Select(v => v.VolumeId)));
+        return new RecoveryRun(before, after, interruptions, interruptSeconds, shutdownStart, recovered, errors, counters, phase, timeout, allSettled, t,
+            options.BudgetShare);
+    }
 
-        var report = new Report(single ? "single: one recovery" : $"mass: {n} recoveries at once");
-        AddParameters(report, deployment, options, counters);
+    /// <summary>The rows of a measured phase, as <c>mass</c> prints them.</summary>
+    internal static void AddRecoveryRows(Report report, Deployment deployment, BenchOptions options, RecoveryRun run, string? restartNote)
+    {
+        var n = options.N;
+        var active = run.Before.Count;
+        var kept = run.Recovered.Count(r => r.View.PrivateIp == run.Before[r.View.Id].PrivateIp
+            && r.View.Volumes.Select(v => v.VolumeId).SequenceEqual(run.Before[r.View.Id].Volumes.Select(v => v.VolumeId)));
+        var phase = run.Phase;
+        AddParameters(report, deployment, options, run.Counters);
         report.Add("EC2 budget multiplier, measured phase", deployment.Budget.MeasuredReason)
             .Add("silo restart before the measured phase", restartNote ?? (options.Topology == Topology.Local
                 ? "none (local mode: the emulator is in the silo's process)"
                 : "none (the set-up and measured phases have the same multiplier)"))
-            .Add("N (created Active and interrupted)", $"{active.Count} of {n}")
-            .Add("interrupts sent in", interruptSeconds, "0.0", " s (real)")
-            .Add("recovered (Active on the next generation)", $"{recovered.Count}; same private IP and volume: {kept}")
-            .Add("errors", errors.Count.ToString(Invariant));
-        foreach (var (message, count) in Fleet.DistinctErrors(errors).Take(10))
+            .Add("N (created Active and interrupted)", $"{active} of {n}")
+            .Add("interrupts sent in", run.InterruptSeconds, "0.0", " s (real)")
+            .Add("recovered (Active on the next generation)", $"{run.Recovered.Count}; same private IP and volume: {kept}")
+            .Add("errors", run.Errors.Count.ToString(Invariant));
+        foreach (var (message, count) in Fleet.DistinctErrors(run.Errors).Take(10))
         {
             report.Add($"  error x{count}", message);
         }
 
-        report.Add("bound", Bound.Formula(active.Count, share))
+        report.Add("bound", Bound.Formula(active, options.BudgetShare))
             .Add("measured duration", string.Create(Invariant,
-                $"{Report.F(measured)} s emulated (latest volumes attached - earliest interruption = notice + {options.NoticeLeadSeconds} s lead)"))
-            .Add("ratio (measured / bound)", ratio, "0.00")
-            .Add("recovery duration p50 / p95 / max", $"{Report.F(Report.Percentile(durations, 50))} / {Report.F(Report.Percentile(durations, 95))} / {Report.F(Report.Percentile(durations, 100))} s emulated (each: its interruption -> its volumes attached)")
-            .Add("downtime p50 / max", $"{Report.F(Report.Percentile(downtimes, 50))} / {Report.F(Report.Percentile(downtimes, 100))} s emulated (old terminated -> volumes attached)")
+                $"{Report.F(run.Measured)} s emulated (latest volumes attached - earliest interruption = notice + {options.NoticeLeadSeconds} s lead)"))
+            .Add("ratio (measured / bound)", run.Ratio, "0.00")
+            .Add("recovery duration p50 / p95 / max", $"{Report.F(Report.Percentile(run.Durations, 50))} / {Report.F(Report.Percentile(run.Durations, 95))} / {Report.F(Report.Percentile(run.Durations, 100))} s emulated (each: its interruption -> its volumes attached)")
+            .Add("downtime p50 / max", $"{Report.F(Report.Percentile(run.Downtimes, 50))} / {Report.F(Report.Percentile(run.Downtimes, 100))} s emulated (old terminated -> volumes attached)")
             .Add("EC2 calls in the phase", $"{phase.Calls:0}, throttled {phase.Throttled} ({Report.F(phase.ThrottledPercent, "0.0")}%)")
-            .Add("calls per recovery", callsPerRecovery, "0.0")
+            .Add("calls per recovery", run.CallsPerRecovery, "0.0")
             .Add("calls by action", phase.ByAction)
             .Add("calls counted from", phase.CallsSource)
             .Add("warning -> grain lag", phase.WarningLag is { } lag
@@ -110,21 +125,15 @@ internal static class Scenarios
             .Add("warning -> SQS receive lag", phase.WarningReceiveLag is { } received
                 ? string.Create(Invariant, $"{received.Count:0} warnings, mean {Report.F(received.MeanSeconds, "0.00")} s, 95% within {received.P95UpperBound} s (real; statefulspot_events_receive_lag_seconds: the queue's part of the lag)")
                 : "not exposed by this silo build");
-        if (errors.Count > 0)
+        if (run.Errors.Count > 0)
         {
-            report.Add("note", $"the measured duration, the ratio, the durations and the downtimes cover the {recovered.Count} recovered only");
+            report.Add("note", $"the measured duration, the ratio, the durations and the downtimes cover the {run.Recovered.Count} recovered only");
         }
 
-        if (!allSettled)
+        if (!run.AllSettled)
         {
-            report.Add("note", $"the wait ended at its timeout ({timeout.TotalSeconds:0} s): unsettled managed instances are counted as errors");
+            report.Add("note", $"the wait ended at its timeout ({run.Timeout.TotalSeconds:0} s): unsettled managed instances are counted as errors");
         }
-
-        var summary = single
-            ? string.Create(Invariant, $"single errors={errors.Count} ratio={Report.F(ratio, "0.00")} downtime_s={Report.F(downtimes.Count > 0 ? downtimes[0] : double.NaN)}")
-            : string.Create(Invariant, $"mass n={active.Count} errors={errors.Count} throttled={Report.F(phase.ThrottledPercent, "0.0")}% ratio={Report.F(ratio, "0.00")} calls_per_recovery={Report.F(callsPerRecovery, "0.0")}");
-        report.Print(summary);
-        return summary;
     }
 
     /// <summary><c>creates</c>: N creates at once at the measured time scale, until all settle.</summary>
@@ -223,12 +232,17 @@ internal static class Scenarios
     }
 
     /// <summary>Creates the fleet at the create time scale and waits until every one settled; returns the Active ones.</summary>
-    internal static async Task<List<ManagedInstanceView>> CreateFleetAsync(Deployment deployment, BenchOptions options, CancellationToken ct)
+    internal static Task<List<ManagedInstanceView>> CreateFleetAsync(Deployment deployment, BenchOptions options, CancellationToken ct) =>
+        CreateFleetAsync(deployment, options, PersistenceMode.ReattachEni, ct);
+
+    /// <summary>The same with <paramref name="mode"/>'s spec.</summary>
+    internal static async Task<List<ManagedInstanceView>> CreateFleetAsync(Deployment deployment, BenchOptions options, PersistenceMode mode, CancellationToken ct)
     {
         var n = options.N;
-        Console.WriteLine($"Creating {n} managed instances ({options.Concurrency} calls at a time, {Fleet.SubnetNote(n)}) at time scale {options.CreateTimeScale.ToString(Invariant)}");
+        Console.WriteLine($"Creating {n} managed instances ({options.Concurrency} calls at a time, {Fleet.SubnetNote(n)}"
+            + (mode == PersistenceMode.ReattachEni ? "" : $", persistence {mode.Name()}") + $") at time scale {options.CreateTimeScale.ToString(Invariant)}");
         var clock = Stopwatch.StartNew();
-        var (ids, _) = await Fleet.CreateAsync(deployment.Client, n, options.Concurrency, ct).ConfigureAwait(false);
+        var (ids, _) = await Fleet.CreateAsync(deployment.Client, n, options.Concurrency, mode, ct).ConfigureAwait(false);
         var (_, _, refill) = await deployment.Emulator.ThrottlingAsync(ct).ConfigureAwait(false);
         var timeout = CreateTimeout(options, options.CreateTimeScale, refill);
         var (views, allSettled) = await Fleet.WaitAsync(deployment.Client, ids, v => v.Status != ManagedInstanceStatus.Creating, timeout,
@@ -254,7 +268,7 @@ internal static class Scenarios
     /// <c>mass</c> in cluster mode: restarts the silos with the measured phase's budget multiplier, then waits until the
     /// client gets every managed instance that was Active, Active again (their state is in PostgreSQL).
     /// </summary>
-    private static async Task<(List<ManagedInstanceView> Active, string Note)> RestartSilosAsync(Deployment deployment, BenchOptions options,
+    internal static async Task<(List<ManagedInstanceView> Active, string Note)> RestartSilosAsync(Deployment deployment, BenchOptions options,
         List<ManagedInstanceView> active, CancellationToken ct)
     {
         var multiplier = deployment.Budget.Measured;
@@ -288,7 +302,7 @@ internal static class Scenarios
         TimeSpan.FromSeconds(options.CreateTimeoutSeconds
             ?? 120 + 3 * (Bound.BucketPart(options.N, options.BudgetShare) * (refillOnSimulatedClock ? timeScale : 1) + 40 * timeScale));
 
-    private static void AddParameters(Report report, Deployment deployment, BenchOptions options, PhaseCounters counters)
+    internal static void AddParameters(Report report, Deployment deployment, BenchOptions options, PhaseCounters counters)
     {
         report.Add("mode", options.Topology.ToString().ToLowerInvariant())
             .Add("silos", deployment.Silos.Count.ToString(Invariant))

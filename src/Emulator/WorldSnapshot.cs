@@ -25,6 +25,9 @@ public sealed record WorldSnapshot(
 
     /// <summary>Throttling settings and how many calls were throttled.</summary>
     public ThrottlingInfo? Throttling { get; init; }
+
+    /// <summary>The simulated durations the emulator was configured with, at time scale 1 (before <see cref="TimeScale"/> multiplies them).</summary>
+    public DurationsInfo? Durations { get; init; }
 }
 
 /// <summary>
@@ -142,3 +145,45 @@ public sealed record CapacityPoolInfo(string InstanceType, string AvailabilityZo
 /// </summary>
 public sealed record ThrottlingInfo(
     bool Enabled, double Scale, bool RefillOnSimulatedClock, IReadOnlyDictionary<string, long> ThrottledCalls, IReadOnlyDictionary<string, long> Calls);
+
+/// <summary>
+/// The simulated EC2 durations of <see cref="EmulatorOptions"/> in seconds at time scale 1: how long a call answers or
+/// a transition takes before the time scale in force multiplies it (e.g. for a benchmark's lower bound of a recovery).
+/// </summary>
+public sealed record DurationsInfo(
+    double ApiCallLatencySeconds,
+    double RunInstancesCallLatencySeconds,
+    double InstancePendingSeconds,
+    double InstanceShuttingDownSeconds,
+    double InstanceStoppingSeconds,
+    double VolumeCreatingSeconds,
+    double VolumeAttachingSeconds,
+    double VolumeDetachingSeconds,
+    double NetworkInterfacePendingSeconds,
+    double NetworkInterfaceAttachmentSeconds,
+    double FirstSnapshotSeconds,
+    double IncrementalSnapshotSeconds,
+    double ImageAvailableSeconds,
+    double InterruptionNoticeLeadSeconds)
+{
+    /// <summary>The durations of <paramref name="options"/>.</summary>
+    public static DurationsInfo Of(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(
+            options.ApiCallLatency.TotalSeconds,
+            options.RunInstancesCallLatency.TotalSeconds,
+            options.InstancePendingDuration.TotalSeconds,
+            options.InstanceShuttingDownDuration.TotalSeconds,
+            options.InstanceStoppingDuration.TotalSeconds,
+            options.VolumeCreatingDuration.TotalSeconds,
+            options.VolumeAttachingDuration.TotalSeconds,
+            options.VolumeDetachingDuration.TotalSeconds,
+            options.NetworkInterfacePendingDuration.TotalSeconds,
+            options.NetworkInterfaceAttachmentDuration.TotalSeconds,
+            options.FirstSnapshotDuration.TotalSeconds,
+            options.IncrementalSnapshotDuration.TotalSeconds,
+            options.ImageAvailableDuration.TotalSeconds,
+            options.InterruptionNoticeLead.TotalSeconds);
+    }
+}

@@ -6,8 +6,10 @@ using StatefulSpot.Emulator.Sqs;
 namespace StatefulSpot.Emulator.Control;
 
 /// <summary>Copies the world into the public <see cref="WorldSnapshot"/> records (inside the world lock).</summary>
-internal sealed class SnapshotBuilder(QueueOperations queues, CapacityOperations capacity, SimulationClock clock)
+internal sealed class SnapshotBuilder(QueueOperations queues, CapacityOperations capacity, SimulationClock clock, EmulatorOptions options)
 {
+    private readonly DurationsInfo _durations = DurationsInfo.Of(options);
+
     public WorldSnapshot Build(EmulatorState state, string serviceUrl, ThrottlingInfo throttling)
     {
         var now = clock.Now;
@@ -89,6 +91,7 @@ internal sealed class SnapshotBuilder(QueueOperations queues, CapacityOperations
             Capacity = capacity.All(state).Select(p => new CapacityPoolInfo(p.InstanceType, p.Zone, p.Market, p.Capacity, p.InUse)).ToList(),
             TimeScale = clock.TimeScale,
             Throttling = throttling,
+            Durations = _durations,
         };
     }
 

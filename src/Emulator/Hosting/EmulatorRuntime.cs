@@ -76,7 +76,7 @@ internal sealed class EmulatorRuntime : IDisposable
         SqsQuery = new SqsQueryDispatcher(sqsActions, loggers.CreateLogger<SqsQueryDispatcher>(), _stopping.Token);
         Control = new WorldControl(
             _gate, spot, new HealthEventOperations(context), capacity, volumes, faults, throttle, clock,
-            new SnapshotBuilder(_queues, capacity, clock), loggers.CreateLogger<WorldControl>());
+            new SnapshotBuilder(_queues, capacity, clock, options), loggers.CreateLogger<WorldControl>());
 
         _scheduler = new TransitionScheduler(_gate, new TransitionRunner(instances, spot, images), time, loggers.CreateLogger<TransitionScheduler>());
         _store = options.StateFile is { } file

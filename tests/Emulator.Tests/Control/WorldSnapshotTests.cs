@@ -95,4 +95,29 @@ public sealed class WorldSnapshotTests
         Assert.Equal(30, json.GetProperty("capacity").GetArrayLength());
         Assert.True(json.GetProperty("throttling").GetProperty("enabled").GetBoolean());
     }
+
+    [Fact]
+    public async Task WorldEndpoint_ShowsTheConfiguredDurationsAtTimeScaleOne()
+    {
+        await using var world = await EmulatorHarness.StartAsync(o =>
+        {
+            o.InstanceShuttingDownDuration = TimeSpan.FromSeconds(25);
+            o.VolumeAttachingDuration = TimeSpan.FromMilliseconds(1500);
+            o.ApiCallLatency = TimeSpan.FromMilliseconds(200);
+        });
+
+        var taken = world.Emulator.Snapshot();
+        var json = await world.Http.GetFromJsonAsync<JsonElement>("/_emulator/world");
+
+        var durations = taken.Durations!;
+        Assert.Equal(25, durations.InstanceShuttingDownSeconds);
+        Assert.Equal(1.5, durations.VolumeAttachingSeconds);
+        Assert.Equal(0.2, durations.ApiCallLatencySeconds);
+        Assert.Equal(new EmulatorOptions().InstancePendingDuration.TotalSeconds, durations.InstancePendingSeconds);
+        Assert.Equal(EmulatorHarness.FastTimeScale, taken.TimeScale);
+        var wire = json.GetProperty("durations");
+        Assert.Equal(25, wire.GetProperty("instanceShuttingDownSeconds").GetDouble());
+        Assert.Equal(1.5, wire.GetProperty("volumeAttachingSeconds").GetDouble());
+        Assert.Equal(10, wire.GetProperty("incrementalSnapshotSeconds").GetDouble());
+    }
 }
