@@ -20,7 +20,7 @@ public sealed class SagaSteps
         new DeleteVolumesStep(ec2), new DeleteNetworkInterfaceStep(), new ReleaseAddressStep(), new DeleteRootArtifactsStep(ec2),
         new SnapshotRootStep(), new WaitRootSnapshotStep(), new RegisterRootImageStep(ec2), new WaitRootImageStep(ec2), new CleanupRootStep(ec2),
         new SnapshotVolumesStep(), new WaitVolumeSnapshotsStep(), new CleanupVolumesStep(ec2), new RelocateVolumesStep(),
-        new ImageOriginalStep(ec2), new WaitOriginalImageStep(ec2), new DetachVolumesStep(), new MoveFloatingIpStep(ec2),
+        new ImageOriginalStep(ec2), new WaitOriginalImageStep(ec2), new DetachVolumesStep(ec2), new MoveFloatingIpStep(ec2),
     ];
 
     /// <summary>The step, or null for one this build does not know.</summary>

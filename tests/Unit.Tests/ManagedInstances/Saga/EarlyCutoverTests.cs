@@ -2,6 +2,8 @@ using StatefulSpot.Grains.Interfaces;
 using StatefulSpot.Grains.ManagedInstances;
 using StatefulSpot.Grains.ManagedInstances.Saga;
 using StatefulSpot.Grains.ManagedInstances.Saga.Steps;
+using Microsoft.Extensions.Time.Testing;
+using StatefulSpot.Unit.Tests.Ec2;
 
 namespace StatefulSpot.Unit.Tests.ManagedInstances.Saga;
 
@@ -12,9 +14,12 @@ namespace StatefulSpot.Unit.Tests.ManagedInstances.Saga;
 public sealed class EarlyCutoverTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private const string OldInstance = "i-0old00001";
-    private const string NewInstance = "i-0new00001";
+    private const string OldInstance = "i-0a1d0001";
+    private const string NewInstance = "i-0b2e0001";
     private readonly FakeVolumeGrain _volume = new("/dev/sdf", View(OldInstance, "attached"));
+    private readonly FakeEc2Api _ec2 = new(new FakeTimeProvider(Now));
+
+    public EarlyCutoverTests() => _ec2.AddReservation("r-1", OldInstance);
 
     private static VolumeView View(string? instanceId, string? attachment) => new()
     {
@@ -34,7 +39,7 @@ public sealed class EarlyCutoverTests
     [Fact]
     public async Task BeforeTheDrainDeadline_WaitsForIt_WithoutDetaching()
     {
-        var result = await new DetachVolumesStep().ExecuteAsync(Context(Cursor() with { DrainDeadline = Now.AddSeconds(30) }));
+        var result = await new DetachVolumesStep(_ec2).ExecuteAsync(Context(Cursor() with { DrainDeadline = Now.AddSeconds(30) }));
 
         Assert.Equal(StepOutcome.Wait, result.Outcome);
         Assert.Equal(WaitKind.DrainDeadline, result.WaitKind);
@@ -44,7 +49,7 @@ public sealed class EarlyCutoverTests
     [Fact]
     public async Task AtTheDeadline_RecordsTheCutoverBeforeDetaching_ThenDetachesFromTheRunningOldInstance()
     {
-        var step = new DetachVolumesStep();
+        var step = new DetachVolumesStep(_ec2);
         var context = Context(Cursor() with { DrainDeadline = Now });
 
         var first = await step.ExecuteAsync(context);
@@ -64,7 +69,7 @@ public sealed class EarlyCutoverTests
     {
         _volume.Ec2View = View(NewInstance, "attached");
 
-        var result = await new DetachVolumesStep().ExecuteAsync(Context(Cursor() with { DrainDeadline = Now, ServiceStoppedAt = Now }));
+        var result = await new DetachVolumesStep(_ec2).ExecuteAsync(Context(Cursor() with { DrainDeadline = Now, ServiceStoppedAt = Now }));
 
         Assert.Equal(StepOutcome.Done, result.Outcome);
         Assert.Empty(_volume.Calls);
@@ -79,10 +84,20 @@ public sealed class EarlyCutoverTests
             ReportedLeftRunning = new Dictionary<string, DateTimeOffset> { [OldInstance] = leftAt },
         };
 
-        var result = await new DetachVolumesStep().ExecuteAsync(context);
+        var result = await new DetachVolumesStep(_ec2).ExecuteAsync(context);
 
         Assert.Equal(StepOutcome.Done, result.Outcome);
         Assert.Equal(leftAt, result.State!.Operation!.ServiceStoppedAt);
+        Assert.Empty(_volume.Calls);
+    }
+
+    [Fact]
+    public async Task AnOldInstanceAlreadyGone_WithoutAnEventLeftForTheStep_IsFoundByItsLook_AndNothingIsDetached()
+    {
+        var result = await new DetachVolumesStep(_ec2).ExecuteAsync(Context(Cursor() with { OldInstanceId = "i-0c3f0001", DrainDeadline = Now.AddSeconds(60) }));
+
+        Assert.Equal(StepOutcome.Done, result.Outcome);
+        Assert.Equal(Now, result.State!.Operation!.ServiceStoppedAt);
         Assert.Empty(_volume.Calls);
     }
 

@@ -1,3 +1,5 @@
+using StatefulSpot.Grains.Ec2;
+
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 
 /// <summary>
@@ -5,10 +7,10 @@ namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 /// drain deadline. Then the data volumes are detached from it while it still runs (EC2 allows that for any volume but
 /// the root), so that they move across in seconds instead of after the old instance has shut down. The old instance
 /// is terminated only once they are attached to the replacement. The cursor records the cutover (the moment the old
-/// instance stops serving) before the first detach. If EC2 takes the old instance first, the volumes come free as it
-/// terminates: nothing to detach.
+/// instance stops serving) before the first detach. If EC2 takes the old instance first (an event says so, or the look
+/// each run takes finds it gone), the volumes come free as it terminates: nothing to detach.
 /// </summary>
-public sealed class DetachVolumesStep : ISagaStep
+public sealed class DetachVolumesStep(IEc2Api ec2) : ISagaStep
 {
     public SagaStep Step => SagaStep.DetachVolumes;
 
@@ -26,6 +28,14 @@ public sealed class DetachVolumesStep : ISagaStep
             {
                 // EC2 is ending it (the interruption came before our deadline): its termination frees the volumes.
                 return StepResult.Done(context.State with { Operation = operation.StoppedServing(leftAt < context.Now ? leftAt : context.Now) });
+            }
+
+            // Events of the old instance that came while earlier steps ran were theirs: each run looks once.
+            var state = context.ReportedState(oldInstanceId)
+                ?? (await ec2.DescribeInstanceAsync(oldInstanceId, context.CancellationToken))?.State?.Name?.Value;
+            if (state is not ("running" or "pending"))
+            {
+                return StepResult.Done(context.State with { Operation = operation.StoppedServing(context.Now) });
             }
 
             if (operation.DrainDeadline is { } deadline && deadline > context.Now)
