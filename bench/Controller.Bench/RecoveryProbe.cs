@@ -28,7 +28,6 @@ internal sealed class RecoveryProbe : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
-    private const string OwnerTag = "statefulspot:managed-instance";
 
     private readonly EmulatorControl _emulator;
     private readonly string _owner;
@@ -116,50 +115,39 @@ internal sealed class RecoveryProbe : IAsyncDisposable
     public static WorldReading Read(JsonElement world, string owner, IReadOnlySet<string> volumeIds)
     {
         var instances = new Dictionary<string, InstanceReading>(StringComparer.Ordinal);
-        foreach (var i in Items(world, "instances").Where(i => Owner(i) == owner))
+        foreach (var i in WorldJson.Items(world, "instances").Where(i => WorldJson.Owner(i) == owner))
         {
-            instances[Text(i, "instanceId")!] = new InstanceReading(Text(i, "state") ?? "?", Text(i, "privateIpAddress"));
+            instances[WorldJson.Text(i, "instanceId")!] = new InstanceReading(WorldJson.Text(i, "state") ?? "?", WorldJson.Text(i, "privateIpAddress"));
         }
 
         var volumes = new Dictionary<string, VolumeReading>(StringComparer.Ordinal);
-        foreach (var v in Items(world, "volumes"))
+        foreach (var v in WorldJson.Items(world, "volumes"))
         {
-            var id = Text(v, "volumeId")!;
-            var attachment = Items(v, "attachments").Select(a => (Instance: Text(a, "instanceId"), State: Text(a, "state"))).FirstOrDefault();
-            if (Owner(v) == owner || volumeIds.Contains(id) || (attachment.Instance is { } on && instances.ContainsKey(on)))
+            var id = WorldJson.Text(v, "volumeId")!;
+            var attachment = WorldJson.Items(v, "attachments").Select(a => (Instance: WorldJson.Text(a, "instanceId"), State: WorldJson.Text(a, "state"))).FirstOrDefault();
+            if (WorldJson.Owner(v) == owner || volumeIds.Contains(id) || (attachment.Instance is { } on && instances.ContainsKey(on)))
             {
-                volumes[id] = new VolumeReading(Text(v, "state") ?? "?", attachment.Instance, attachment.State);
+                volumes[id] = new VolumeReading(WorldJson.Text(v, "state") ?? "?", attachment.Instance, attachment.State);
             }
         }
 
         var others = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var s in Items(world, "snapshots").Where(s => Owner(s) == owner))
+        foreach (var s in WorldJson.Items(world, "snapshots").Where(s => WorldJson.Owner(s) == owner))
         {
-            others[Text(s, "snapshotId")!] = $"{Text(s, "state")} (of {Text(s, "volumeId")})";
+            others[WorldJson.Text(s, "snapshotId")!] = $"{WorldJson.Text(s, "state")} (of {WorldJson.Text(s, "volumeId")})";
         }
 
-        foreach (var i in Items(world, "images").Where(i => Owner(i) == owner))
+        foreach (var i in WorldJson.Items(world, "images").Where(i => WorldJson.Owner(i) == owner))
         {
-            others[Text(i, "imageId")!] = Text(i, "state") ?? "?";
+            others[WorldJson.Text(i, "imageId")!] = WorldJson.Text(i, "state") ?? "?";
         }
 
-        foreach (var n in Items(world, "networkInterfaces").Where(n => Owner(n) == owner))
+        foreach (var n in WorldJson.Items(world, "networkInterfaces").Where(n => WorldJson.Owner(n) == owner))
         {
-            var on = n.TryGetProperty("attachment", out var a) && a.ValueKind == JsonValueKind.Object ? $", {Text(a, "status")} to {Text(a, "instanceId")}" : "";
-            others[Text(n, "networkInterfaceId")!] = $"{Text(n, "status")}{on} ({Text(n, "privateIpAddress")})";
+            var on = n.TryGetProperty("attachment", out var a) && a.ValueKind == JsonValueKind.Object ? $", {WorldJson.Text(a, "status")} to {WorldJson.Text(a, "instanceId")}" : "";
+            others[WorldJson.Text(n, "networkInterfaceId")!] = $"{WorldJson.Text(n, "status")}{on} ({WorldJson.Text(n, "privateIpAddress")})";
         }
 
         return new WorldReading(world.GetProperty("takenAt").GetDateTimeOffset(), instances, volumes, others);
     }
-
-    private static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : [];
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string? Owner(JsonElement element) =>
-        element.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object && tags.TryGetProperty(OwnerTag, out var owner)
-            ? owner.GetString()
-            : null;
 }

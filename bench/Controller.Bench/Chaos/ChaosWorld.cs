@@ -11,7 +11,6 @@ internal sealed record ChaosWorld(
     IReadOnlyList<ChaosWorld.Tagged> Images,
     IReadOnlyList<ChaosWorld.Address> Addresses)
 {
-    private const string OwnerTag = "statefulspot:managed-instance";
 
     public sealed record Instance(string Id, string State, string? Owner, string? PrivateIp, IReadOnlyList<string> VolumeIds);
 
@@ -25,14 +24,14 @@ internal sealed record ChaosWorld(
     {
         var root = world.RootElement;
         return new ChaosWorld(
-            [.. Items(root, "instances").Select(i => new Instance(Text(i, "instanceId")!, Text(i, "state")!, Owner(i), Text(i, "privateIpAddress"),
-                [.. Items(i, "blockDevices").Select(b => Text(b, "volumeId")).OfType<string>()]))],
-            [.. Items(root, "volumes").Select(v => new Volume(Text(v, "volumeId")!, Text(v, "state")!, Owner(v),
-                [.. Items(v, "attachments").Select(a => Text(a, "instanceId")).OfType<string>()]))],
-            [.. Items(root, "networkInterfaces").Select(n => new Tagged(Text(n, "networkInterfaceId")!, Text(n, "status") ?? "", Owner(n)))],
-            [.. Items(root, "snapshots").Select(s => new Tagged(Text(s, "snapshotId")!, Text(s, "state") ?? "", Owner(s)))],
-            [.. Items(root, "images").Select(i => new Tagged(Text(i, "imageId")!, Text(i, "state") ?? "", Owner(i)))],
-            [.. Items(root, "addresses").Select(a => new Address(Text(a, "allocationId")!, Text(a, "instanceId"), Text(a, "privateIpAddress")))]);
+            [.. WorldJson.Items(root, "instances").Select(i => new Instance(WorldJson.Text(i, "instanceId")!, WorldJson.Text(i, "state")!, WorldJson.Owner(i), WorldJson.Text(i, "privateIpAddress"),
+                [.. WorldJson.Items(i, "blockDevices").Select(b => WorldJson.Text(b, "volumeId")).OfType<string>()]))],
+            [.. WorldJson.Items(root, "volumes").Select(v => new Volume(WorldJson.Text(v, "volumeId")!, WorldJson.Text(v, "state")!, WorldJson.Owner(v),
+                [.. WorldJson.Items(v, "attachments").Select(a => WorldJson.Text(a, "instanceId")).OfType<string>()]))],
+            [.. WorldJson.Items(root, "networkInterfaces").Select(n => new Tagged(WorldJson.Text(n, "networkInterfaceId")!, WorldJson.Text(n, "status") ?? "", WorldJson.Owner(n)))],
+            [.. WorldJson.Items(root, "snapshots").Select(s => new Tagged(WorldJson.Text(s, "snapshotId")!, WorldJson.Text(s, "state") ?? "", WorldJson.Owner(s)))],
+            [.. WorldJson.Items(root, "images").Select(i => new Tagged(WorldJson.Text(i, "imageId")!, WorldJson.Text(i, "state") ?? "", WorldJson.Owner(i)))],
+            [.. WorldJson.Items(root, "addresses").Select(a => new Address(WorldJson.Text(a, "allocationId")!, WorldJson.Text(a, "instanceId"), WorldJson.Text(a, "privateIpAddress")))]);
     }
 
     /// <summary>Instances of <paramref name="owner"/> that are not terminated.</summary>
@@ -56,14 +55,4 @@ internal sealed record ChaosWorld(
             .Select(o => $"{o} runs {string.Join(", ", LiveInstancesOf(o).Select(i => i.Id))}"),
     ];
 
-    private static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : [];
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string? Owner(JsonElement element) =>
-        element.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object && tags.TryGetProperty(OwnerTag, out var owner)
-            ? owner.GetString()
-            : null;
 }
