@@ -102,6 +102,28 @@ public sealed class EarlyCutoverTests
     }
 
     [Fact]
+    public async Task AnOldInstanceStoppedByHand_IsTerminatedToFreeItsVolumes_TheRequestRecordedFirst()
+    {
+        var step = new DetachVolumesStep(_ec2);
+        var context = Context(Cursor() with { DrainDeadline = Now.AddSeconds(60) }) with
+        {
+            ReportedStates = new Dictionary<string, string> { [OldInstance] = "stopped" },
+        };
+
+        var first = await step.ExecuteAsync(context);
+
+        Assert.Equal(StepOutcome.Checkpoint, first.Outcome);
+        Assert.True(first.State!.Operation!.TerminateRequested);
+        Assert.Empty(_ec2.CallsOf("TerminateInstances"));
+
+        var second = await step.ExecuteAsync(context with { State = first.State });
+
+        Assert.Equal(StepOutcome.Done, second.Outcome);
+        Assert.Single(_ec2.CallsOf("TerminateInstances"));
+        Assert.Empty(_volume.Calls);
+    }
+
+    [Fact]
     public async Task ADetachStillUnderWayLongAfterTheCutover_IsForced()
     {
         _volume.Ec2View = View(OldInstance, "detaching");

@@ -1,3 +1,4 @@
+using Amazon.EC2.Model;
 using StatefulSpot.Grains.Ec2;
 
 namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
@@ -8,7 +9,8 @@ namespace StatefulSpot.Grains.ManagedInstances.Saga.Steps;
 /// the root), so that they move across in seconds instead of after the old instance has shut down. The old instance
 /// is terminated only once they are attached to the replacement. The cursor records the cutover (the moment the old
 /// instance stops serving) before the first detach. If EC2 takes the old instance first (an event says so, or the look
-/// each run takes finds it gone), the volumes come free as it terminates: nothing to detach.
+/// each run takes finds it gone), the volumes come free as it terminates: nothing to detach. An old instance found stopped
+/// (by hand) keeps its volumes: it is terminated here, as a recycle without pre-staging would have.
 /// </summary>
 public sealed class DetachVolumesStep(IEc2Api ec2) : ISagaStep
 {
@@ -22,20 +24,28 @@ public sealed class DetachVolumesStep(IEc2Api ec2) : ISagaStep
             return StepResult.Done(context.State);
         }
 
+        if (operation.TerminateRequested)
+        {
+            // A stopped old instance keeps its volumes attached: it is terminated, and that frees them (asked again after
+            // a crash between the checkpoint and the call: TerminateInstances is idempotent).
+            await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [oldInstanceId] }, context.CancellationToken);
+            return StepResult.Done(context.State);
+        }
+
         if (operation.ServiceStoppedAt is null)
         {
-            if (context.ReportedLeftRunning.TryGetValue(oldInstanceId, out var leftAt))
-            {
-                // EC2 is ending it (the interruption came before our deadline): its termination frees the volumes.
-                return StepResult.Done(context.State with { Operation = operation.StoppedServing(leftAt < context.Now ? leftAt : context.Now) });
-            }
-
             // Events of the old instance that came while earlier steps ran were theirs: each run looks once.
             var state = context.ReportedState(oldInstanceId)
+                ?? (context.ReportedLeftRunning.ContainsKey(oldInstanceId) ? "shutting-down" : null)
                 ?? (await ec2.DescribeInstanceAsync(oldInstanceId, context.CancellationToken))?.State?.Name?.Value;
-            if (state is not ("running" or "pending"))
+            var leftAt = context.ReportedLeftRunning.TryGetValue(oldInstanceId, out var reported) && reported < context.Now ? reported : context.Now;
+            switch (state)
             {
-                return StepResult.Done(context.State with { Operation = operation.StoppedServing(context.Now) });
+                case null or "shutting-down" or "terminated":
+                    // EC2 is ending it (the interruption came before our deadline): its termination frees the volumes.
+                    return StepResult.Done(context.State with { Operation = operation.StoppedServing(leftAt) });
+                case "stopping" or "stopped":
+                    return StepResult.Checkpoint(context.State with { Operation = operation.StoppedServing(leftAt) with { TerminateRequested = true } });
             }
 
             if (operation.DrainDeadline is { } deadline && deadline > context.Now)
